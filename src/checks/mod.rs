@@ -1,0 +1,4 @@
+//! Checks: pure functions from scanned bytes or the inventory to findings.
+
+pub mod secrets;
+pub mod suppress;

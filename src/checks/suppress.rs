@@ -1,0 +1,58 @@
+//! Inline suppression: `credgate:allow` on a line silences every rule there, and
+//! `credgate:allow rule-a, rule-b` only those rules. Any comment syntax works because only the
+//! marker text is looked for.
+
+/// The marker users write in a comment.
+pub const MARKER: &str = "credgate:allow";
+
+/// Whether `line` carries an allow comment that covers `rule_id`.
+pub fn allows(line: &str, rule_id: &str) -> bool {
+    let Some(at) = line.find(MARKER) else {
+        return false;
+    };
+    let rest = &line[at + MARKER.len()..];
+    // Rule ids listed right after the marker, separated by spaces or commas.
+    let ids: Vec<&str> = rest
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|s| !s.is_empty())
+        .take_while(|s| is_rule_id(s))
+        .collect();
+    // `credgate:allow` followed directly by something that is not a separator (e.g. `:`) is
+    // still a bare allow.
+    ids.is_empty() || ids.contains(&rule_id)
+}
+
+/// A rule id is kebab-case with at least one dash (`azure-client-secret`), which tells it apart
+/// from the words of a trailing comment such as `credgate:allow test fixture`.
+fn is_rule_id(s: &str) -> bool {
+    s.contains('-')
+        && s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_marker_allows_everything() {
+        assert!(allows("KEY=abc # credgate:allow", "azure-client-secret"));
+        assert!(allows("x = 1 // credgate:allow test fixture", "private-key"));
+        assert!(allows("<!-- credgate:allow -->", "azure-sas-token"));
+    }
+
+    #[test]
+    fn listed_ids_allow_only_those() {
+        let line = "KEY=abc # credgate:allow azure-client-secret, generic-secret-assignment";
+        assert!(allows(line, "azure-client-secret"));
+        assert!(allows(line, "generic-secret-assignment"));
+        assert!(!allows(line, "private-key"));
+    }
+
+    #[test]
+    fn no_marker_allows_nothing() {
+        assert!(!allows("KEY=abc # allow", "azure-client-secret"));
+        assert!(!allows("credgate: allow", "azure-client-secret"));
+    }
+}

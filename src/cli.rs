@@ -1,0 +1,195 @@
+//! Command-line definitions (clap derive). The contract is DESIGN.md "Command line".
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// credgate: stop a deploy before it fails on Microsoft Entra ID credentials.
+#[derive(Debug, Parser)]
+#[command(
+    name = "credgate",
+    version,
+    about = "Stop a deploy before it fails on Microsoft Entra ID (Azure AD) credentials",
+    long_about = "credgate scans a repository for hard-coded secrets and for Entra ID credentials \
+                  crossed between environments, and (with `check`) proves each environment can \
+                  get a token before the deploy goes out.",
+    after_help = "Examples:\n  credgate scan .                       offline scan of the current repository\n  \
+                  credgate check --env production       scan, then a live token request for production\n  \
+                  credgate explain AADSTS7000215        what the error means and how to fix it\n  \
+                  credgate scan --format sarif -o credgate.sarif\n\n\
+                  Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, config or internal error."
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands of DESIGN.md.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan, check consistency and dry-run where credentials are available (the CI default).
+    #[command(after_help = "Examples:\n  credgate check\n  credgate check --env production --format json -o report.json")]
+    Check(ScanArgs),
+    /// Offline only: scan files for secrets and check consistency; no network.
+    #[command(after_help = "Examples:\n  credgate scan .\n  credgate scan --staged                 pre-commit: only what is staged\n  credgate scan --format sarif -o credgate.sarif\n  credgate scan --baseline .credgate-baseline.json")]
+    Scan(ScanArgs),
+    /// Only the live token requests, one per environment.
+    #[command(name = "dry-run", after_help = "Examples:\n  credgate dry-run --env staging")]
+    DryRun(ScanArgs),
+    /// Explain an AADSTS error code: cause, usual culprit and fix steps (offline).
+    #[command(after_help = "Examples:\n  credgate explain AADSTS7000215\n  credgate explain 700016")]
+    Explain(ExplainArgs),
+    /// List every rule id with its severity and a one-line description.
+    #[command(after_help = "Examples:\n  credgate rules\n  credgate rules --format json")]
+    Rules(RulesArgs),
+    /// Write a baseline of the current findings so that they are accepted from now on.
+    #[command(after_help = "Examples:\n  credgate baseline                      writes .credgate-baseline.json\n  credgate scan --baseline .credgate-baseline.json")]
+    Baseline(ScanArgs),
+}
+
+/// Files larger than this (10 MiB) are skipped unless `--max-file-size` or the config says otherwise.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// Output format of a report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable, grouped by file, coloured on a terminal.
+    Text,
+    /// The JSON report of DESIGN.md.
+    Json,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations) plus a job summary.
+    Github,
+    /// Azure Pipelines logging commands (pipeline issues).
+    AzureDevops,
+    /// JUnit XML for test-result publishers.
+    Junit,
+    /// Markdown for a pull-request comment or job summary.
+    Markdown,
+}
+
+/// The lowest severity that makes the run fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Fail on errors only (default).
+    Error,
+    /// Fail on warnings and errors.
+    Warning,
+    /// Never fail because of findings.
+    Never,
+}
+
+/// Flags shared by every command that writes a report.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Output format [default: text; github when GITHUB_ACTIONS=true; azure-devops when TF_BUILD=True].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Never colour the output (NO_COLOR is honoured too).
+    #[arg(long)]
+    pub no_color: bool,
+    /// Print only findings, no progress or summary lines on stderr.
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More detail on stderr (skipped files and why); repeat for more.
+    #[arg(long, short = 'v', action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// Flags of `check`, `scan`, `dry-run` and `baseline`.
+#[derive(Debug, Args, Clone)]
+pub struct ScanArgs {
+    /// Repository root to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Configuration file [default: credgate.toml at the root, if present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Only these environments (repeatable).
+    #[arg(long = "env", value_name = "NAME")]
+    pub environments: Vec<String>,
+    /// Lowest severity that fails the run.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Hide findings listed in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Only files staged in git, read from the index (the pre-commit mode).
+    #[arg(long)]
+    pub staged: bool,
+    /// Entra authority host to send token requests to (overrides the allow-list).
+    #[arg(long, env = "AZURE_AUTHORITY_HOST", value_name = "URL")]
+    pub authority_host: Option<String>,
+    /// Each environment's whole dry-run deadline in seconds, retries included.
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub timeout: u64,
+    /// Skip files larger than this many bytes [default: 10485760, or `max_file_size` in credgate.toml].
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
+    /// Report and output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Flags of `explain`.
+#[derive(Debug, Args, Clone)]
+pub struct ExplainArgs {
+    /// The code, e.g. AADSTS7000215 or 7000215.
+    pub code: String,
+    /// Report and output options (text or json).
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Flags of `rules`.
+#[derive(Debug, Args, Clone)]
+pub struct RulesArgs {
+    /// Report and output options (text or json).
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+impl Format {
+    /// The format to use when `--format` is absent: CI systems get their native annotations.
+    pub fn detect(explicit: Option<Format>, env: impl Fn(&str) -> Option<String>) -> Format {
+        if let Some(f) = explicit {
+            return f;
+        }
+        if env("GITHUB_ACTIONS").as_deref() == Some("true") {
+            return Format::Github;
+        }
+        if env("TF_BUILD")
+            .map(|v| v.eq_ignore_ascii_case("true"))
+            .unwrap_or(false)
+        {
+            return Format::AzureDevops;
+        }
+        Format::Text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn format_detection_follows_ci_variables() {
+        let none = |_: &str| None;
+        assert_eq!(Format::detect(None, none), Format::Text);
+        let gh = |k: &str| (k == "GITHUB_ACTIONS").then(|| "true".to_string());
+        assert_eq!(Format::detect(None, gh), Format::Github);
+        let ado = |k: &str| (k == "TF_BUILD").then(|| "True".to_string());
+        assert_eq!(Format::detect(None, ado), Format::AzureDevops);
+        assert_eq!(Format::detect(Some(Format::Json), gh), Format::Json);
+    }
+}

@@ -1,0 +1,177 @@
+//! `credgate.toml`: the optional per-repository configuration.
+//!
+//! Unknown keys are errors that name the key, file and line, so a typo never silently disables a
+//! setting. Loading is I/O; everything after it works on the parsed [`Config`].
+
+use crate::model::{Finding, Severity};
+use anyhow::{anyhow, Context, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The default configuration file name, looked for at the scan root.
+pub const DEFAULT_FILE: &str = "credgate.toml";
+
+/// The whole configuration file.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// What to scan.
+    #[serde(default)]
+    pub scan: ScanConfig,
+    /// Per-rule overrides, keyed by rule id.
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleConfig>,
+    /// Accepted findings.
+    #[serde(default)]
+    pub allow: AllowConfig,
+}
+
+/// `[scan]`: what the walker reads.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanConfig {
+    /// Paths to leave out, `.gitignore` syntax, relative to the root (e.g. `tests/fixtures/`).
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Skip files larger than this many bytes (the command line wins when given).
+    pub max_file_size: Option<u64>,
+}
+
+/// `[rules.<id>]`: turn a rule off or change its severity.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleConfig {
+    /// `false` drops the rule's findings.
+    pub enabled: Option<bool>,
+    /// Replaces the rule's default severity.
+    pub severity: Option<Severity>,
+}
+
+/// `[allow]`: findings accepted by fingerprint (as `credgate baseline` writes them).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowConfig {
+    /// Finding fingerprints to hide.
+    #[serde(default)]
+    pub fingerprints: Vec<String>,
+}
+
+impl Config {
+    /// Parses configuration text; `origin` names the file in error messages.
+    pub fn parse(text: &str, origin: &str) -> Result<Config> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let place = e
+                .span()
+                .map(|span| {
+                    let (line, col) = line_col(text, span.start);
+                    format!("{origin}:{line}:{col}")
+                })
+                .unwrap_or_else(|| origin.to_string());
+            anyhow!("{place}: {}", e.message())
+        })?;
+        for id in config.rules.keys() {
+            if crate::rules::find(id).is_none() {
+                return Err(anyhow!(
+                    "{origin}: unknown rule id `{id}` in [rules]; `credgate rules` lists them"
+                ));
+            }
+        }
+        Ok(config)
+    }
+
+    /// Loads the configuration: the explicit file (which must exist), else `credgate.toml` at the
+    /// root when present, else defaults. Returns the path that was read, if any.
+    pub fn load(explicit: Option<&Path>, root: &Path) -> Result<(Config, Option<PathBuf>)> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None => {
+                let candidate = root.join(DEFAULT_FILE);
+                if !candidate.is_file() {
+                    return Ok((Config::default(), None));
+                }
+                candidate
+            }
+        };
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        let config = Config::parse(&text, &path.display().to_string())?;
+        Ok((config, Some(path)))
+    }
+
+    /// Applies per-rule overrides and the fingerprint allow-list; returns the findings to keep.
+    pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
+        findings
+            .into_iter()
+            .filter(|f| !self.allow.fingerprints.iter().any(|a| a == &f.fingerprint))
+            .filter_map(|mut f| {
+                if let Some(rule) = self.rules.get(&f.rule_id) {
+                    if rule.enabled == Some(false) {
+                        return None;
+                    }
+                    if let Some(severity) = rule.severity {
+                        f.severity = severity;
+                    }
+                }
+                Some(f)
+            })
+            .collect()
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Location;
+
+    #[test]
+    fn parses_rules_and_allow() {
+        let c = Config::parse(
+            "[scan]\nignore = [\"vendor/\"]\n[rules.generic-secret-assignment]\nseverity = \"note\"\n[rules.private-key]\nenabled = false\n[allow]\nfingerprints = [\"abc\"]\n",
+            "credgate.toml",
+        )
+        .unwrap();
+        assert_eq!(c.scan.ignore, vec!["vendor/"]);
+        let f = |rule: &str, fp: &str| {
+            let mut f = Finding::new(rule, Severity::Error, Location::whole_file("a"), "m", "x");
+            f.fingerprint = fp.into();
+            f
+        };
+        let kept = c.apply(vec![
+            f("generic-secret-assignment", "1"),
+            f("private-key", "2"),
+            f("azure-sas-token", "abc"),
+            f("azure-sas-token", "3"),
+        ]);
+        assert_eq!(kept.len(), 2);
+        assert_eq!(kept[0].severity, Severity::Note);
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let err = Config::parse("[scan]\nignroe = []\n", "credgate.toml").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("credgate.toml:2:1"), "{msg}");
+        assert!(msg.contains("ignroe"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_rule_id_is_an_error() {
+        let err = Config::parse("[rules.no-such-rule]\nenabled = false\n", "c.toml").unwrap_err();
+        assert!(err.to_string().contains("no-such-rule"));
+    }
+
+    #[test]
+    fn line_col_counts_from_one() {
+        assert_eq!(line_col("ab\ncd", 0), (1, 1));
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+    }
+}

@@ -1,0 +1,1 @@
+//! AADSTS knowledge base (HELPER FILLS THIS IN).

@@ -1,0 +1,1 @@
+//! Reporters (HELPER FILLS THIS IN).

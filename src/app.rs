@@ -1,6 +1,292 @@
-//! The command runner (being assembled; the full runner lands once the reporters exist).
+//! The command runner: turns parsed arguments into a scan, a report on the chosen output, and an
+//! exit code (DESIGN.md: 0 nothing at or above `--fail-on`, 1 findings at or above it, 2 usage,
+//! config or internal error). Everything that touches the terminal or output files is here.
 
-/// Runs the command line and returns the exit code.
+use crate::baseline::{self, Baseline};
+use crate::cli::{Cli, Command, ExplainArgs, FailOn, Format, OutputArgs, RulesArgs, ScanArgs};
+use crate::config::Config;
+use crate::model::{Report, Severity};
+use crate::report::{self, RenderOptions};
+use crate::scan::{self, ScanRequest};
+use crate::walk::WalkOptions;
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+/// Exit code: nothing at or above `--fail-on`.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: findings at or above `--fail-on`.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Exit code: usage, configuration or internal error.
+pub const EXIT_ERROR: i32 = 2;
+
+/// Parses the process arguments, runs the command and returns the exit code. A panic is turned
+/// into exit 2 with a short message that carries no data (a panic payload could hold a value).
 pub fn main() -> i32 {
-    2
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("credgate: internal error{place}; this is a bug, please report it");
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return match err.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    EXIT_OK
+                }
+                _ => EXIT_ERROR,
+            };
+        }
+    };
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(Ok(code)) => code,
+        Ok(Err(err)) => {
+            eprintln!("credgate: error: {err:#}");
+            EXIT_ERROR
+        }
+        Err(_) => EXIT_ERROR,
+    }
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Scan(args) => run_scan(&args, Mode::Scan),
+        Command::Check(args) => run_scan(&args, Mode::Check),
+        Command::DryRun(args) => {
+            let _ = args;
+            bail!(
+                "`credgate dry-run` (the live token request per environment) is not built yet; \
+                 `credgate scan` runs the offline checks"
+            )
+        }
+        Command::Baseline(args) => run_baseline(&args),
+        Command::Explain(args) => run_explain(&args),
+        Command::Rules(args) => run_rules(&args),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Scan,
+    Check,
+}
+
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// Builds the scan request and loads config and baseline for a scan-like command.
+fn prepare(args: &ScanArgs) -> Result<(ScanRequest, Config, Option<Baseline>)> {
+    if !args.path.exists() {
+        bail!("path not found: {}", args.path.display());
+    }
+    let (config, _) = Config::load(args.config.as_deref(), &args.path)?;
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let max_file_size = args
+        .max_file_size
+        .or(config.scan.max_file_size)
+        .unwrap_or(crate::cli::DEFAULT_MAX_FILE_SIZE);
+    let request = ScanRequest {
+        root: args.path.clone(),
+        root_display: scan::display_root(&args.path),
+        staged: args.staged,
+        walk: WalkOptions {
+            max_file_size,
+            threads: 0,
+            extra_ignores: config.scan.ignore.clone(),
+        },
+        environments: args
+            .environments
+            .iter()
+            .map(|e| e.to_ascii_lowercase())
+            .collect(),
+    };
+    Ok((request, config, baseline))
+}
+
+fn run_scan(args: &ScanArgs, mode: Mode) -> Result<i32> {
+    let (request, config, baseline) = prepare(args)?;
+    let report = scan::run(&request, &config, baseline.as_ref())?;
+    let failed = fails(&report, args.fail_on);
+    emit(&report, &args.output, failed)?;
+    if !args.output.quiet {
+        if mode == Mode::Check {
+            eprintln!(
+                "credgate: note: the live token dry-run is not built yet; this check ran the offline scan only"
+            );
+        }
+        if let Some(path) = &args.baseline {
+            if report.summary.baseline_suppressed > 0 {
+                eprintln!(
+                    "credgate: {} finding(s) hidden by the baseline {}",
+                    report.summary.baseline_suppressed,
+                    path.display()
+                );
+            }
+        }
+    }
+    Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+fn run_baseline(args: &ScanArgs) -> Result<i32> {
+    let (request, config, _) = prepare(args)?;
+    let report = scan::run(&request, &config, None)?;
+    write_baseline(args, &Baseline::from_findings(&report.findings))
+}
+
+fn write_baseline(args: &ScanArgs, baseline: &Baseline) -> Result<i32> {
+    let path = match &args.output.output {
+        Some(p) => p.clone(),
+        None if args.path.is_dir() => args.path.join(baseline::DEFAULT_FILE),
+        None => Path::new(baseline::DEFAULT_FILE).to_path_buf(),
+    };
+    baseline.save(&path)?;
+    if !args.output.quiet {
+        eprintln!(
+            "credgate: wrote {} with {} accepted finding(s); use it with --baseline {}",
+            path.display(),
+            baseline.findings.len(),
+            path.display()
+        );
+    }
+    Ok(EXIT_OK)
+}
+
+fn run_explain(args: &ExplainArgs) -> Result<i32> {
+    let Some(entry) = crate::explain::lookup(&args.code) else {
+        eprintln!(
+            "credgate: {}",
+            crate::explain::unknown_code_message(&args.code)
+        );
+        return Ok(EXIT_ERROR);
+    };
+    let text = match Format::detect(args.output.format, env_var) {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&crate::explain::render_json(entry))?;
+            s.push('\n');
+            s
+        }
+        _ => crate::explain::render_text(entry),
+    };
+    write_output(&args.output, &text)?;
+    Ok(EXIT_OK)
+}
+
+fn run_rules(args: &RulesArgs) -> Result<i32> {
+    let text = match args.output.format {
+        Some(Format::Json) => {
+            let mut s = serde_json::to_string_pretty(crate::rules::RULES)?;
+            s.push('\n');
+            s
+        }
+        _ => {
+            let width = crate::rules::RULES
+                .iter()
+                .map(|r| r.id.len())
+                .max()
+                .unwrap_or(0);
+            crate::rules::RULES
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{:<width$}  {:<7}  {}\n",
+                        r.id,
+                        r.severity.as_str(),
+                        r.description
+                    )
+                })
+                .collect()
+        }
+    };
+    write_output(&args.output, &text)?;
+    Ok(EXIT_OK)
+}
+
+/// Whether the report fails the run under `--fail-on`.
+pub fn fails(report: &Report, fail_on: FailOn) -> bool {
+    let threshold = match fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Never => return false,
+    };
+    report.worst().is_some_and(|w| w >= threshold)
+}
+
+/// Whether to colour text output: only to a terminal, and never when NO_COLOR is set.
+fn use_color(out: &OutputArgs) -> bool {
+    if out.no_color || out.output.is_some() {
+        return false;
+    }
+    if env_var("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    if env_var("TERM").as_deref() == Some("dumb") {
+        return false;
+    }
+    std::io::stdout().is_terminal()
+}
+
+/// Renders the report in the chosen format, writes it, and writes GitHub's side files.
+fn emit(report: &Report, out: &OutputArgs, failed: bool) -> Result<()> {
+    let format = Format::detect(out.format, env_var);
+    let options = RenderOptions {
+        color: format == Format::Text && use_color(out),
+        failed,
+        verbose: out.verbose,
+    };
+    let text = report::render(report, format, &options)?;
+    write_output(out, &text)?;
+    if format == Format::Github {
+        let summary = env_var("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty());
+        let output = env_var("GITHUB_OUTPUT").filter(|s| !s.is_empty());
+        report::write_github_side_files(
+            report,
+            failed,
+            summary.as_deref().map(Path::new),
+            output.as_deref().map(Path::new),
+        )
+        .context("cannot write the GitHub step summary or outputs")?;
+    }
+    if out.verbose > 0 && !out.quiet {
+        let s = &report.summary;
+        eprintln!(
+            "credgate: scanned {} file(s), {} bytes; skipped {} binary, {} too large, {} unreadable, {} symlink(s); {} suppressed inline, {} by baseline",
+            s.files_scanned,
+            s.bytes_scanned,
+            s.files_skipped.binary,
+            s.files_skipped.too_large,
+            s.files_skipped.unreadable,
+            s.files_skipped.symlink,
+            s.inline_suppressed,
+            s.baseline_suppressed
+        );
+    }
+    Ok(())
+}
+
+/// Writes text to `--output` or standard output.
+fn write_output(out: &OutputArgs, text: &str) -> Result<()> {
+    match &out.output {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
+                Ok(()) => Ok(()),
+                // A closed pipe (`credgate scan | head`) is not an error worth reporting.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(e).context("cannot write to standard output"),
+            }
+        }
+    }
 }

@@ -28,22 +28,33 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan, check consistency and dry-run where credentials are available (the CI default).
-    #[command(after_help = "Examples:\n  credgate check\n  credgate check --env production --format json -o report.json")]
+    #[command(
+        after_help = "Examples:\n  credgate check\n  credgate check --env production --format json -o report.json"
+    )]
     Check(ScanArgs),
     /// Offline only: scan files for secrets and check consistency; no network.
-    #[command(after_help = "Examples:\n  credgate scan .\n  credgate scan --staged                 pre-commit: only what is staged\n  credgate scan --format sarif -o credgate.sarif\n  credgate scan --baseline .credgate-baseline.json")]
+    #[command(
+        after_help = "Examples:\n  credgate scan .\n  credgate scan --staged                 pre-commit: only what is staged\n  credgate scan --format sarif -o credgate.sarif\n  credgate scan --baseline .credgate-baseline.json"
+    )]
     Scan(ScanArgs),
     /// Only the live token requests, one per environment.
-    #[command(name = "dry-run", after_help = "Examples:\n  credgate dry-run --env staging")]
+    #[command(
+        name = "dry-run",
+        after_help = "Examples:\n  credgate dry-run --env staging"
+    )]
     DryRun(ScanArgs),
     /// Explain an AADSTS error code: cause, usual culprit and fix steps (offline).
-    #[command(after_help = "Examples:\n  credgate explain AADSTS7000215\n  credgate explain 700016")]
+    #[command(
+        after_help = "Examples:\n  credgate explain AADSTS7000215\n  credgate explain 700016"
+    )]
     Explain(ExplainArgs),
     /// List every rule id with its severity and a one-line description.
     #[command(after_help = "Examples:\n  credgate rules\n  credgate rules --format json")]
     Rules(RulesArgs),
     /// Write a baseline of the current findings so that they are accepted from now on.
-    #[command(after_help = "Examples:\n  credgate baseline                      writes .credgate-baseline.json\n  credgate scan --baseline .credgate-baseline.json")]
+    #[command(
+        after_help = "Examples:\n  credgate baseline                      writes .credgate-baseline.json\n  credgate scan --baseline .credgate-baseline.json"
+    )]
     Baseline(ScanArgs),
 }
 

@@ -10,6 +10,8 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod explain;
+pub mod extract;
+pub mod inventory;
 pub mod model;
 pub mod report;
 pub mod rules;

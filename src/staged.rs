@@ -81,7 +81,12 @@ fn git_output(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
 /// Calls `visit` with the staged content of every added, copied, modified or renamed file under
 /// `root` (paths relative to `root`). Binary and oversized blobs, symlinks and submodules are
 /// skipped and counted like the walker does.
-pub fn visit_staged<A, V>(root: &Path, options: &WalkOptions, acc: &mut A, visit: V) -> Result<WalkStats>
+pub fn visit_staged<A, V>(
+    root: &Path,
+    options: &WalkOptions,
+    acc: &mut A,
+    visit: V,
+) -> Result<WalkStats>
 where
     V: Fn(&mut A, &str, &[u8]),
 {
@@ -99,7 +104,14 @@ where
 
     let raw = git_output(
         &top_abs,
-        &["diff", "--cached", "--raw", "-z", "--no-abbrev", "--diff-filter=ACMR"],
+        &[
+            "diff",
+            "--cached",
+            "--raw",
+            "-z",
+            "--no-abbrev",
+            "--diff-filter=ACMR",
+        ],
     )?;
     let ignore = credgate_ignore(&root_abs, &options.extra_ignores);
     let mut stats = WalkStats::default();

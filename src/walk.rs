@@ -269,7 +269,7 @@ fn read_limited(path: &Path, limit: u64, buf: &mut Vec<u8>) -> std::io::Result<R
 /// A readable path and reason for an error from the walker itself (an unreadable folder, a
 /// vanished entry, a bad ignore file).
 fn describe_walk_error(root: &Path, err: &ignore::Error) -> (String, String) {
-    fn find(root: &Path, err: &ignore::Error) -> Option<(PathBuf, String)> {
+    fn find(err: &ignore::Error) -> Option<(PathBuf, String)> {
         match err {
             ignore::Error::WithPath { path, err } => {
                 let why = match err.as_ref() {
@@ -279,7 +279,7 @@ fn describe_walk_error(root: &Path, err: &ignore::Error) -> (String, String) {
                 Some((path.clone(), why))
             }
             ignore::Error::WithLineNumber { err, .. } | ignore::Error::WithDepth { err, .. } => {
-                find(root, err)
+                find(err)
             }
             ignore::Error::Loop { child, .. } => {
                 Some((child.clone(), "symbolic link loop".to_string()))
@@ -287,7 +287,7 @@ fn describe_walk_error(root: &Path, err: &ignore::Error) -> (String, String) {
             _ => None,
         }
     }
-    match find(root, err) {
+    match find(err) {
         Some((path, why)) => (relative_path(root, &path), why),
         None => (".".to_string(), err.to_string()),
     }
@@ -373,6 +373,9 @@ mod tests {
             relative_path(Path::new("/r"), Path::new("/r/a/b.txt")),
             "a/b.txt"
         );
-        assert_eq!(relative_path(Path::new("/r/f.txt"), Path::new("/r/f.txt")), "f.txt");
+        assert_eq!(
+            relative_path(Path::new("/r/f.txt"), Path::new("/r/f.txt")),
+            "f.txt"
+        );
     }
 }

@@ -26,8 +26,7 @@ pub fn allows(line: &str, rule_id: &str) -> bool {
 /// from the words of a trailing comment such as `credgate:allow test fixture`.
 fn is_rule_id(s: &str) -> bool {
     s.contains('-')
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
@@ -38,7 +37,10 @@ mod tests {
     #[test]
     fn bare_marker_allows_everything() {
         assert!(allows("KEY=abc # credgate:allow", "azure-client-secret"));
-        assert!(allows("x = 1 // credgate:allow test fixture", "private-key"));
+        assert!(allows(
+            "x = 1 // credgate:allow test fixture",
+            "private-key"
+        ));
         assert!(allows("<!-- credgate:allow -->", "azure-sas-token"));
     }
 

@@ -1,0 +1,397 @@
+//! Runs the rule table over one file: keyword pass, regexes near the hits, validation,
+//! overlap resolution, positions and inline suppression.
+
+use super::catalog::RULES;
+use super::filekind::FileKind;
+use super::placeholder;
+use super::position::{char_count, Cursor};
+use super::prefilter::{Hit, Prefilter, MAX_RULES};
+use super::rule::{Candidate, Reach, Rule};
+use super::FileScan;
+use crate::checks::suppress;
+use crate::model::{Finding, Location, Severity};
+use crate::secret::SecretValue;
+use regex::bytes::{Captures, Regex};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// Bytes of a line looked at before a keyword hit (the rest of a longer line is not).
+const LINE_BEFORE: usize = 1024;
+/// Bytes of a line looked at after a keyword hit.
+const LINE_AFTER: usize = 2048;
+/// How far a window edge may move to avoid cutting a token (a key, a base64 run) in two.
+const TOKEN_SLACK: usize = 512;
+
+/// A rule ready to run: its regex and the capture groups it uses.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The rule's data.
+    pub rule: &'static Rule,
+    regex: Regex,
+    secret_groups: Vec<usize>,
+    at_group: Option<usize>,
+    key_group: Option<usize>,
+    kind_group: Option<usize>,
+    default: Severity,
+}
+
+/// Every rule compiled once, plus the keyword automaton that routes hits to them.
+#[derive(Debug)]
+pub struct Engine {
+    /// Rules that compiled and whose id is in the catalog (all of them; a test checks).
+    pub rules: Vec<Compiled>,
+    /// The keyword pass over all rules.
+    pub prefilter: Prefilter,
+}
+
+/// The engine, built on first use.
+pub static ENGINE: LazyLock<Engine> = LazyLock::new(|| Engine::new(RULES));
+
+impl Engine {
+    /// Compiles `rules`, leaving out any entry whose pattern does not compile or whose id is
+    /// not in `crate::rules` (the catalog tests make sure there are none).
+    pub fn new(rules: &'static [Rule]) -> Self {
+        let compiled: Vec<Compiled> = rules
+            .iter()
+            .filter_map(compile)
+            .take(MAX_RULES)
+            .collect();
+        let prefilter = Prefilter::new(compiled.iter().map(|c| c.rule.keywords));
+        Self {
+            rules: compiled,
+            prefilter,
+        }
+    }
+}
+
+fn compile(rule: &'static Rule) -> Option<Compiled> {
+    let default = crate::rules::find(rule.id)?.severity;
+    let regex = Regex::new(rule.pattern).ok()?;
+    let mut secret_groups = Vec::new();
+    let (mut at_group, mut key_group, mut kind_group) = (None, None, None);
+    for (index, name) in regex.capture_names().enumerate() {
+        match name {
+            Some(n) if n.starts_with("secret") => secret_groups.push(index),
+            Some("at") => at_group = Some(index),
+            Some("key") => key_group = Some(index),
+            Some("kind") => kind_group = Some(index),
+            _ => {}
+        }
+    }
+    if secret_groups.is_empty() {
+        return None;
+    }
+    Some(Compiled {
+        rule,
+        regex,
+        secret_groups,
+        at_group,
+        key_group,
+        kind_group,
+        default,
+    })
+}
+
+/// A half-open byte range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+/// A validated match waiting for overlap resolution.
+struct Found {
+    rule: &'static Rule,
+    precedence: u8,
+    /// Where the finding points (the value, or the `at` group).
+    at: Span,
+    /// Everything the finding covers, for overlap tests.
+    cover: Span,
+    severity: Severity,
+    message: String,
+    value: SecretValue,
+}
+
+/// Scans one file. See [`super::scan_file`].
+pub fn scan(path: &str, bytes: &[u8]) -> FileScan {
+    let engine = &*ENGINE;
+    let file = FileKind::of(path);
+    let regions = regions(engine, file, bytes);
+    let mut found = Vec::new();
+    for (index, spans) in regions.iter().enumerate() {
+        let Some(compiled) = engine.rules.get(index) else {
+            continue;
+        };
+        for span in spans {
+            run(compiled, file, bytes, *span, &mut found);
+        }
+    }
+    if found.is_empty() {
+        return FileScan::default();
+    }
+    emit(path, bytes, resolve_overlaps(found))
+}
+
+fn slice(bytes: &[u8], start: usize, end: usize) -> &[u8] {
+    bytes.get(start..end).unwrap_or(&[])
+}
+
+/// For each rule, the merged byte ranges its regex must cover. Empty when no keyword occurs.
+fn regions(engine: &Engine, file: FileKind, bytes: &[u8]) -> Vec<Vec<Span>> {
+    let mut regions: Vec<Vec<Span>> = Vec::new();
+    for hit in engine.prefilter.hits(bytes) {
+        let mut mask = hit.rules;
+        while mask != 0 {
+            let index = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            let Some(compiled) = engine.rules.get(index) else {
+                continue;
+            };
+            if file.lock && !compiled.rule.in_lock_files {
+                continue;
+            }
+            if regions.is_empty() {
+                regions.resize(engine.rules.len(), Vec::new());
+            }
+            let Some(list) = regions.get_mut(index) else {
+                continue;
+            };
+            if let Some(last) = list.last() {
+                if hit.start >= last.start && hit.end <= last.end {
+                    continue; // Already covered: the common case on keyword-dense lines.
+                }
+            }
+            let span = region(bytes, &hit, compiled.rule.reach);
+            match list.last_mut() {
+                Some(last) if span.start <= last.end && span.end >= last.start => {
+                    last.start = last.start.min(span.start);
+                    last.end = last.end.max(span.end);
+                }
+                _ => list.push(span),
+            }
+        }
+    }
+    for list in &mut regions {
+        merge(list);
+    }
+    regions
+}
+
+/// Sorts and merges overlapping spans.
+fn merge(list: &mut Vec<Span>) {
+    list.sort_unstable_by_key(|s| s.start);
+    let mut merged: Vec<Span> = Vec::with_capacity(list.len());
+    for span in list.drain(..) {
+        match merged.last_mut() {
+            Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span),
+        }
+    }
+    *list = merged;
+}
+
+/// The bytes a rule looks at for one keyword hit.
+fn region(bytes: &[u8], hit: &Hit, reach: Reach) -> Span {
+    let (before, after) = match reach {
+        Reach::Line => (LINE_BEFORE, LINE_AFTER),
+        Reach::Lines { before, after } => (before, after),
+    };
+    let lo = hit.start.saturating_sub(before);
+    let hi = hit.end.saturating_add(after).min(bytes.len());
+    let (start, end) = match reach {
+        Reach::Line => (
+            memchr::memrchr(b'\n', slice(bytes, lo, hit.start)).map_or(lo, |i| lo + i + 1),
+            memchr::memchr(b'\n', slice(bytes, hit.end, hi)).map_or(hi, |i| hit.end + i),
+        ),
+        Reach::Lines { .. } => (
+            line_start_near(bytes, lo),
+            memchr::memchr(b'\n', slice(bytes, hi, hi.saturating_add(TOKEN_SLACK).min(bytes.len())))
+                .map_or(hi, |i| hi + i),
+        ),
+    };
+    Span {
+        start: extend_back(bytes, start),
+        end: extend_forward(bytes, end),
+    }
+}
+
+/// The start of the line holding `offset`, if it is near; otherwise `offset`.
+fn line_start_near(bytes: &[u8], offset: usize) -> usize {
+    let lo = offset.saturating_sub(TOKEN_SLACK);
+    memchr::memrchr(b'\n', slice(bytes, lo, offset)).map_or(if lo == 0 { 0 } else { offset }, |i| lo + i + 1)
+}
+
+/// Bytes that can continue a token across a window edge.
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'~' | b'.' | b'-' | b'%')
+}
+
+/// Moves a window start that cuts a token back to the token's start (bounded).
+fn extend_back(bytes: &[u8], start: usize) -> usize {
+    let floor = start.saturating_sub(TOKEN_SLACK);
+    let mut s = start;
+    while s > floor && bytes.get(s - 1).copied().is_some_and(is_token_byte) {
+        s -= 1;
+    }
+    s
+}
+
+/// Moves a window end that cuts a token forward to the token's end (bounded).
+fn extend_forward(bytes: &[u8], end: usize) -> usize {
+    let ceiling = end.saturating_add(TOKEN_SLACK).min(bytes.len());
+    let mut e = end;
+    while e < ceiling && bytes.get(e).copied().is_some_and(is_token_byte) {
+        e += 1;
+    }
+    e
+}
+
+/// Runs one rule's regex over one region and keeps what its validator accepts.
+fn run(compiled: &Compiled, file: FileKind, bytes: &[u8], region: Span, found: &mut Vec<Found>) {
+    let rule = compiled.rule;
+    let haystack = slice(bytes, region.start, region.end);
+    for caps in compiled.regex.captures_iter(haystack) {
+        let Some(secret) = compiled
+            .secret_groups
+            .iter()
+            .find_map(|g| caps.get(*g))
+        else {
+            continue;
+        };
+        let value = Span {
+            start: region.start + secret.start(),
+            end: region.start + secret.end(),
+        };
+        if let Some(is_token) = rule.token {
+            let before = value.start.checked_sub(1).and_then(|i| bytes.get(i)).copied();
+            let after = bytes.get(value.end).copied();
+            if before.is_some_and(is_token) || after.is_some_and(is_token) {
+                continue;
+            }
+        }
+        let text = String::from_utf8_lossy(secret.as_bytes());
+        if placeholder::is_not_a_secret(&text) || rule.allow.contains(&text.as_ref()) {
+            continue;
+        }
+        let key = group_text(&caps, compiled.key_group);
+        let kind = group_text(&caps, compiled.kind_group);
+        let candidate = Candidate {
+            bytes,
+            file,
+            secret: &text,
+            start: value.start,
+            end: value.end,
+            key: key.as_deref(),
+            kind: kind.as_deref(),
+            quoted: is_quoted(bytes, value),
+            default: compiled.default,
+        };
+        let Some(verdict) = (rule.validate)(&candidate) else {
+            continue;
+        };
+        let at = compiled
+            .at_group
+            .and_then(|g| caps.get(g))
+            .map_or(value, |m| Span {
+                start: region.start + m.start(),
+                end: region.start + m.end(),
+            });
+        found.push(Found {
+            rule,
+            precedence: rule.precedence,
+            at,
+            cover: Span {
+                start: at.start.min(value.start),
+                end: at.end.max(value.end),
+            },
+            severity: verdict.severity,
+            message: verdict.message,
+            value: SecretValue::new(verdict.value.unwrap_or_else(|| text.into_owned())),
+        });
+    }
+}
+
+fn group_text<'h>(caps: &Captures<'h>, group: Option<usize>) -> Option<Cow<'h, str>> {
+    group
+        .and_then(|g| caps.get(g))
+        .map(|m| String::from_utf8_lossy(m.as_bytes()))
+}
+
+/// Whether the value sits between a pair of matching quotes.
+fn is_quoted(bytes: &[u8], value: Span) -> bool {
+    let before = value.start.checked_sub(1).and_then(|i| bytes.get(i));
+    let after = bytes.get(value.end);
+    matches!((before, after), (Some(a), Some(b)) if a == b && matches!(a, b'"' | b'\'' | b'`'))
+}
+
+/// Keeps one finding per span: where spans overlap, the more specific rule (higher precedence,
+/// then the wider span) wins.
+fn resolve_overlaps(mut found: Vec<Found>) -> Vec<Found> {
+    found.sort_by(|a, b| {
+        b.precedence
+            .cmp(&a.precedence)
+            .then_with(|| (b.cover.end - b.cover.start).cmp(&(a.cover.end - a.cover.start)))
+            .then_with(|| a.cover.start.cmp(&b.cover.start))
+    });
+    let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut kept = Vec::with_capacity(found.len());
+    for f in found {
+        let Span { start, end } = f.cover;
+        let clash = taken
+            .range(..end)
+            .next_back()
+            .is_some_and(|(_, taken_end)| *taken_end > start);
+        if !clash {
+            taken.insert(start, end);
+            kept.push(f);
+        }
+    }
+    kept.sort_by_key(|f| (f.at.start, f.at.end));
+    kept
+}
+
+/// Turns kept matches into findings, dropping those an allow comment covers.
+fn emit(path: &str, bytes: &[u8], kept: Vec<Found>) -> FileScan {
+    let mut scan = FileScan::default();
+    let mut cursor = Cursor::new(bytes);
+    // The allow check for the most recent line, so a long line is searched once.
+    let mut line_allow: Option<(u32, Option<String>)> = None;
+    for f in kept {
+        let (line, column) = cursor.position(f.at.start);
+        let allow_text = match &line_allow {
+            Some((cached, text)) if *cached == line => text.clone(),
+            _ => {
+                let text = allow_comment(bytes, cursor.line_start());
+                line_allow = Some((line, text.clone()));
+                text
+            }
+        };
+        if allow_text.is_some_and(|t| suppress::allows(&t, f.rule.id)) {
+            scan.suppressed += 1;
+            continue;
+        }
+        let width = char_count(slice(bytes, f.at.start, f.at.end));
+        let end_column = column.saturating_add(u32::try_from(width).unwrap_or(u32::MAX));
+        let finding = Finding::new(
+            f.rule.id,
+            f.severity,
+            Location::file(path, line, column).with_end_column(end_column),
+            f.message,
+            &f.value.fingerprint(),
+        )
+        .with_secret(&f.value)
+        .with_fix(f.rule.fix);
+        scan.findings.push(finding);
+    }
+    scan
+}
+
+/// The allow comment (from the marker to the end of the line) on the line starting at
+/// `line_start`, if there is one.
+fn allow_comment(bytes: &[u8], line_start: usize) -> Option<String> {
+    let rest = bytes.get(line_start..).unwrap_or(&[]);
+    let line = memchr::memchr(b'\n', rest).map_or(rest, |i| slice(rest, 0, i));
+    let at = memchr::memmem::find(line, suppress::MARKER.as_bytes())?;
+    Some(String::from_utf8_lossy(line.get(at..).unwrap_or(&[])).into_owned())
+}

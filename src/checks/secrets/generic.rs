@@ -1,0 +1,255 @@
+//! The generic rule: a random-looking literal assigned to a name that says "secret".
+//!
+//! Without a fixed format to recognise, two weak signals must agree: the *name* (password,
+//! client_secret, api_key, token…, but not token_url or secret_name) and the *value* (long
+//! enough, mixed characters, high entropy, and not a word, path, URL, number, id or digest).
+//! Legacy Entra secrets (32, 34 or 44 characters of no fixed shape) are caught here.
+
+use super::entropy::{shannon_entropy, CharClasses};
+use super::placeholder::{is_digest, is_guid};
+use super::rule::{Candidate, Verdict};
+use super::validate::sanitize;
+
+/// Words that make a name secret-like wherever they occur in it.
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "pwd",
+    "secret",
+    "token",
+    "credential",
+];
+
+/// Endings that make a name secret-like: keys that are credentials, and PATs.
+const SECRET_ENDINGS: &[&str] = &[
+    "apikey",
+    "accesskey",
+    "privatekey",
+    "secretkey",
+    "accountkey",
+    "sharedkey",
+    "sharedaccesskey",
+    "masterkey",
+    "signingkey",
+    "encryptionkey",
+    "authkey",
+    "clientkey",
+    "subscriptionkey",
+    "storagekey",
+    "primarykey",
+    "secondarykey",
+    "pat",
+];
+
+/// Endings that make a secret-sounding name about something else: where the secret lives,
+/// what it is called, how long it lasts (`secret_name`, `token_url`, `password_min_length`).
+const NON_SECRET_ENDINGS: &[&str] = &[
+    "name", "names", "id", "ids", "path", "file", "filename", "dir", "url", "uri", "endpoint",
+    "host", "port", "type", "kind", "length", "len", "size", "count", "env", "var", "variable",
+    "ref", "reference", "header", "field", "param", "parameter", "policy", "mode", "format",
+    "version", "expiry", "expiration", "expires", "expiresin", "expiresat", "ttl", "timeout",
+    "lifetime", "hint", "label", "description", "desc", "prefix", "suffix", "enabled",
+    "required", "provider", "source", "store", "vault", "location", "method", "algorithm", "alg",
+    "scope", "scopes", "issuer", "audience", "regex", "pattern", "template", "usage", "index",
+    "hash", "digest", "checksum", "fingerprint", "thumbprint", "kid", "rotation", "created",
+    "updated", "date", "time", "placeholder",
+];
+
+/// Values that are configuration switches, not secrets.
+const KEYWORD_VALUES: &[&str] = &[
+    "true", "false", "yes", "no", "on", "off", "null", "nil", "none", "undefined", "required",
+    "optional", "enabled", "disabled",
+];
+
+/// Whether a key name says its value is a credential.
+pub fn is_secret_key(key: &str) -> bool {
+    let norm: String = key
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if norm.is_empty() || NON_SECRET_ENDINGS.iter().any(|e| norm.ends_with(e)) {
+        return false;
+    }
+    norm == "key"
+        || SECRET_WORDS.iter().any(|w| norm.contains(w))
+        || SECRET_ENDINGS.iter().any(|e| norm.ends_with(e))
+}
+
+/// A path (`/etc/x`, `./x`, `~/x`, `C:\x`).
+fn is_path(v: &str) -> bool {
+    let b = v.as_bytes();
+    v.starts_with('/')
+        || v.starts_with("./")
+        || v.starts_with("../")
+        || v.starts_with("~/")
+        || v.starts_with('\\')
+        || (b.len() > 2
+            && b.first().is_some_and(u8::is_ascii_alphabetic)
+            && b.get(1) == Some(&b':')
+            && matches!(b.get(2), Some(b'\\' | b'/')))
+}
+
+/// Whether one piece of a name is an ordinary word: `word`, `WORD`, `Word`, optionally with a
+/// short number (`v2`, `utf8`), or a short number alone (`2024`).
+fn is_word(segment: &str) -> bool {
+    let letters = segment.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = segment.len() - letters.len();
+    if letters.is_empty() {
+        return digits <= 4;
+    }
+    if digits > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    let rest = letters.get(1..).unwrap_or("");
+    letters.chars().all(|c| c.is_ascii_lowercase())
+        || letters.chars().all(|c| c.is_ascii_uppercase())
+        || rest.chars().all(|c| c.is_ascii_lowercase())
+}
+
+/// Text made of ordinary words (`release-2024`, `my prod secret`, `ProductionClientSecret`,
+/// `SECRET_KEY_FROM_VAULT`): a name or a phrase, not generated randomness.
+fn is_wordy(v: &str) -> bool {
+    let mut segments = Vec::new();
+    for piece in v.split(|c: char| matches!(c, '-' | '_' | '.' | '/' | ':' | ' ' | '@' | '\\' | ',')) {
+        // Split camelCase humps: `ProdSecret` → `Prod`, `Secret`.
+        let mut start = 0;
+        let bytes = piece.as_bytes();
+        for i in 1..bytes.len() {
+            let (prev, cur) = (bytes.get(i - 1).copied(), bytes.get(i).copied());
+            if prev.is_some_and(|p| p.is_ascii_lowercase()) && cur.is_some_and(|c| c.is_ascii_uppercase()) {
+                segments.push(piece.get(start..i).unwrap_or(""));
+                start = i;
+            }
+        }
+        segments.push(piece.get(start..).unwrap_or(""));
+    }
+    segments.iter().filter(|s| !s.is_empty()).all(|s| is_word(s))
+}
+
+/// Length in characters and entropy of a value that looks generated, or `None`.
+pub fn random_value(c: &Candidate<'_>) -> Option<(usize, f64)> {
+    let v = c.secret.trim();
+    let len = v.chars().count();
+    if !(8..=512).contains(&len) {
+        return None;
+    }
+    if !c.quoted && (c.file.code || v.contains('(') || v.contains('[')) {
+        return None; // An expression, not a literal.
+    }
+    let lower = v.to_ascii_lowercase();
+    if is_guid(v)
+        || is_digest(v)
+        || KEYWORD_VALUES.contains(&lower.as_str())
+        || v.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b',' | b'-' | b'_' | b'+' | b':' | b' '))
+        || v.contains("://")
+        || is_path(v)
+        || is_wordy(v)
+    {
+        return None;
+    }
+    let classes = CharClasses::of(v);
+    let entropy = shannon_entropy(v);
+    let letters_only = !classes.digit && !classes.symbol;
+    let enough = if len >= 20 { 3.5 } else { 3.0 };
+    if classes.count() < 2 || (letters_only && len < 16) || entropy < enough {
+        return None;
+    }
+    Some((len, entropy))
+}
+
+/// A secret-like name assigned a random-looking literal.
+pub fn assignment(c: &Candidate<'_>) -> Option<Verdict> {
+    let key = c.key?;
+    if !is_secret_key(key) {
+        return None;
+    }
+    let (len, entropy) = random_value(c)?;
+    let norm = key.to_ascii_lowercase();
+    let legacy = if norm.contains("secret") && matches!(len, 32 | 34 | 44) {
+        "; the length of a legacy Entra ID client secret"
+    } else {
+        ""
+    };
+    Some(Verdict::new(
+        c.default,
+        format!(
+            "High-entropy literal assigned to secret-like name `{}` ({len} chars, {entropy:.1} bits/char{legacy}): likely a hard-coded credential",
+            sanitize(key, 64)
+        ),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_like_names() {
+        for k in [
+            "password",
+            "DB_PASSWORD",
+            "spring.datasource.password",
+            "AZURE_CLIENT_SECRET",
+            "ClientSecret",
+            "AzureAd:ClientSecret",
+            "api_key",
+            "apiKey",
+            "x-api-key",
+            "access_token",
+            "AWS_SECRET_ACCESS_KEY",
+            "StorageAccountKey",
+            "key",
+            "AZURE_DEVOPS_PAT",
+            "credentials",
+        ] {
+            assert!(is_secret_key(k), "{k}");
+        }
+        for k in [
+            "secret_name",
+            "token_url",
+            "tokenEndpoint",
+            "password_min_length",
+            "client_secret_id",
+            "keyVaultUri",
+            "primaryKeyType",
+            "monkey",
+            "keyboard",
+            "hotkey",
+            "partitionKey",
+            "path",
+            "pattern",
+            "token_type",
+            "",
+        ] {
+            assert!(!is_secret_key(k), "{k}");
+        }
+    }
+
+    #[test]
+    fn wordy_values() {
+        for v in [
+            "production",
+            "user-profile-v2",
+            "ProductionClientSecret",
+            "SECRET_KEY_FROM_VAULT_REF",
+            "release-2024",
+            "my pass phrase",
+            "v1.2.3-beta",
+        ] {
+            assert!(is_wordy(v), "{v}");
+        }
+        for v in ["J5q-8Nw.S0_kX3vRt7ZpL2mB9cYh4Gd1", "Summer2024!", "Xk9#mQ2vL7"] {
+            assert!(!is_wordy(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn paths() {
+        assert!(is_path("/etc/ssl/private.pem"));
+        assert!(is_path("C:\\keys\\a.pfx"));
+        assert!(is_path("./secrets/dev.json"));
+        assert!(!is_path("J5q/8Nw+S0kX3vRt7ZpL2mB9cYh4Gd1="));
+    }
+}

@@ -1,1 +1,0 @@
-//! AADSTS knowledge base (HELPER FILLS THIS IN).

@@ -1,0 +1,3 @@
+//! The inventory: credential facts grouped by environment, and how environments are named.
+
+pub mod environment;

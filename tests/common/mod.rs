@@ -1,0 +1,132 @@
+//! Shared helpers for the whole-command tests: synthetic secrets and fixture trees.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::Path;
+
+/// Deterministic pseudo-random characters from `alphabet` (a tiny LCG: fixtures must be stable).
+pub fn synth(seed: u64, len: usize, alphabet: &str) -> String {
+    let chars: Vec<char> = alphabet.chars().collect();
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (0..len)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            chars[((state >> 33) % chars.len() as u64) as usize]
+        })
+        .collect()
+}
+
+pub const SECRET_CHARS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~.-";
+pub const B64: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// A current-format (40-char `xxx8Q~…`) Entra client secret whose checksum is not guaranteed.
+pub fn entra_secret(seed: u64) -> String {
+    format!(
+        "{}8Q~{}",
+        synth(seed, 3, SECRET_CHARS),
+        synth(seed + 1, 34, SECRET_CHARS)
+    )
+}
+
+/// An 88-char base64 storage account key.
+pub fn storage_key(seed: u64) -> String {
+    format!("{}==", synth(seed, 86, B64))
+}
+
+/// A PEM private key block (synthetic body).
+pub fn pem_key(seed: u64) -> String {
+    let body: Vec<String> = (0..8).map(|i| synth(seed + i, 64, B64)).collect();
+    format!(
+        "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+        body.join("\n")
+    )
+}
+
+/// The secrets planted by [`secret_tree`], for leak assertions.
+pub struct Planted {
+    pub entra: String,
+    pub storage: String,
+    pub pem_line: String,
+}
+
+/// A small repository with one secret of each common kind and some clean files.
+pub fn secret_tree(root: &Path) -> Planted {
+    let entra = entra_secret(11);
+    let storage = storage_key(22);
+    let pem = pem_key(33);
+    let pem_line = pem.lines().nth(2).unwrap_or_default().to_string();
+    write(root, "src/Api/appsettings.Staging.json", &format!(
+        "{{\n  \"AzureAd\": {{\n    \"Instance\": \"https://login.microsoftonline.com/\",\n    \"ClientSecret\": \"{entra}\"\n  }}\n}}\n"
+    ));
+    write(root, "config/storage.env", &format!(
+        "STORAGE=DefaultEndpointsProtocol=https;AccountName=demoacct;AccountKey={storage};EndpointSuffix=core.windows.net\n"
+    ));
+    write(root, "deploy/key.pem", &pem);
+    write(
+        root,
+        "src/main.rs",
+        "fn main() {\n    let token = std::env::var(\"TOKEN\");\n}\n",
+    );
+    write(
+        root,
+        ".env.example",
+        "AZURE_CLIENT_SECRET=<your-client-secret>\n",
+    );
+    Planted {
+        entra,
+        storage,
+        pem_line,
+    }
+}
+
+/// Writes a file, creating its folders.
+pub fn write(root: &Path, rel: &str, content: &str) {
+    let path = root.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(path, content).unwrap();
+}
+
+/// The credgate binary with a clean CI environment (no GitHub/Azure DevOps auto-detection).
+pub fn credgate() -> Command {
+    let mut cmd = Command::cargo_bin("credgate").unwrap();
+    for var in [
+        "GITHUB_ACTIONS",
+        "TF_BUILD",
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_OUTPUT",
+        "NO_COLOR",
+        "AZURE_AUTHORITY_HOST",
+        "GITHUB_TOKEN",
+        "GITHUB_REPOSITORY",
+        "SYSTEM_ACCESSTOKEN",
+        "SYSTEM_COLLECTIONURI",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// Every 12-character window of `secret` (and the secret itself) must be absent from `haystack`.
+pub fn assert_no_leak(haystack: &str, secret: &str, what: &str) {
+    let chars: Vec<char> = secret.chars().collect();
+    if chars.len() < 12 {
+        assert!(
+            !haystack.contains(secret),
+            "{what} contains a planted secret"
+        );
+        return;
+    }
+    for window in chars.windows(12) {
+        let piece: String = window.iter().collect();
+        assert!(
+            !haystack.contains(&piece),
+            "{what} contains 12 characters of a planted secret: …{piece}…"
+        );
+    }
+}

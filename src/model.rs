@@ -250,13 +250,79 @@ pub struct Fact {
     pub source: String,
 }
 
-/// Facts grouped by canonical environment name.
+/// What a reference in a pipeline points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ReferenceKind {
+    /// `${{ secrets.X }}`, or a secret variable of Azure Pipelines.
+    Secret,
+    /// `${{ vars.X }}`, `$(X)`, `${{ variables.X }}`.
+    Variable,
+    /// An Azure Pipelines `group:` (variable group).
+    VariableGroup,
+}
+
+impl ReferenceKind {
+    /// A word for messages: `secret`, `variable`, `variable group`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReferenceKind::Secret => "secret",
+            ReferenceKind::Variable => "variable",
+            ReferenceKind::VariableGroup => "variable group",
+        }
+    }
+}
+
+/// A name referenced from a pipeline job or stage that is scoped to an environment
+/// (`environment: production`). Feeds `cross-env-secret-reference` and `missing-credential`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScopedReference {
+    /// The job's or stage's environment: as written by extractors, canonical in the inventory.
+    pub environment: String,
+    /// What kind of name it is.
+    pub kind: ReferenceKind,
+    /// The referenced name (`PROD_CLIENT_SECRET`, `staging-secrets`).
+    pub name: String,
+    /// Where the reference is written.
+    pub location: Location,
+}
+
+/// What `credgate.toml` says an environment should look like.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EnvironmentExpectation {
+    /// The tenant the environment must use.
+    pub tenant_id: Option<String>,
+    /// The client id the environment must use.
+    pub client_id: Option<String>,
+    /// Hosts its redirect URIs may use (besides what the rules allow by default).
+    pub redirect_hosts: Vec<String>,
+    /// Whether it is deployed (placeholders are errors there); `None` means the default: every
+    /// environment but development.
+    pub deployed: Option<bool>,
+}
+
+/// An app (client id) that several environments legitimately share, e.g. a multi-tenant app
+/// used in two tenants; `cross-env-client-id` does not flag it between those environments.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SharedApp {
+    /// The shared client id.
+    pub client_id: String,
+    /// Canonical names of the environments that share it (empty: all).
+    pub environments: Vec<String>,
+}
+
+/// Facts grouped by canonical environment name: what the consistency checks read.
 #[derive(Clone, Debug, Default)]
 pub struct Inventory {
     /// Environment name → the facts observed for it.
     pub environments: BTreeMap<String, Vec<Fact>>,
-    /// Facts that belong to no environment (shared config, templates).
+    /// Facts that belong to no environment (shared base config such as `appsettings.json`).
     pub unassigned: Vec<Fact>,
+    /// References made from environment-scoped pipeline jobs and stages (canonical names).
+    pub references: Vec<ScopedReference>,
+    /// Expectations per canonical environment name, from `credgate.toml`.
+    pub expectations: BTreeMap<String, EnvironmentExpectation>,
+    /// Apps that environments may share.
+    pub shared_apps: Vec<SharedApp>,
 }
 
 /// How the secret of an environment is known, for the JSON `environments[].secret` object.

@@ -2,7 +2,21 @@
 //! escapes in double quotes, values spanning lines inside quotes) while keeping the 1-based line
 //! and column of every value, which dotenvy itself does not report.
 
-use super::Entry;
+use super::{facts_from_entries, Entry, FileFacts};
+
+/// Facts from a `.env` file. Its environment comes from its name (`.env.staging`), inferred later
+/// by the inventory.
+pub fn extract(path: &str, text: &str) -> FileFacts {
+    let (entries, error) = parse(text);
+    let mut out = FileFacts {
+        facts: facts_from_entries(path, "dotenv", None, &entries),
+        ..FileFacts::default()
+    };
+    if let Some((line, why)) = error {
+        out.parse_error(path, Some(line), None, &why);
+    }
+    out
+}
 
 /// Parses `.env` text into entries. Lines that are not assignments are skipped; an unterminated
 /// quote yields an error naming its line, and the entries before it are kept.

@@ -1,8 +1,47 @@
 //! Extractors: one module per file kind, each turning a file into credential `Fact`s.
+//!
+//! Every extractor is a pure function of `(path, text)`. Format parsers produce [`Entry`]s (a key,
+//! its enclosing sections and the value with its exact position); [`facts_from_entries`] folds
+//! keys to fields through the one alias table (`keys`) and classifies values (`value`), so every
+//! format agrees on what a credential is. Pipeline extractors also report which environment a
+//! job or stage is scoped to and what it references ([`ScopedReference`]).
 
+use crate::model::{Fact, FactValue, Field, Finding, Location, ScopedReference, Severity};
+use crate::secret::SecretValue;
+
+pub mod appsettings;
+pub mod azure_pipelines;
 pub mod dotenv;
+pub mod github_workflow;
 pub mod keys;
+pub mod kind;
+pub mod properties;
+pub mod terraform;
 pub mod value;
+pub mod yaml;
+pub mod yaml_config;
+
+pub use kind::FileKind;
+
+/// Extracts credential facts from one file, choosing the extractor by the file's kind. Pure:
+/// files of no credential-bearing kind cost a look at their name.
+pub fn extract_file(path: &str, bytes: &[u8]) -> FileFacts {
+    let Some(kind) = kind::detect(path, bytes) else {
+        return FileFacts::default();
+    };
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    match kind {
+        FileKind::Dotenv => dotenv::extract(path, text),
+        FileKind::AppSettings | FileKind::JsonConfig => appsettings::extract(path, text),
+        FileKind::Properties => properties::extract(path, text),
+        FileKind::Terraform => terraform::extract(path, text),
+        FileKind::TomlConfig => properties::extract_toml(path, text),
+        FileKind::YamlConfig => yaml_config::extract(path, text),
+        FileKind::GithubWorkflow => github_workflow::extract(path, text),
+        FileKind::AzurePipeline => azure_pipelines::extract(path, text),
+    }
+}
 
 /// One key/value pair as a file format parser saw it, before it is mapped to a credential field.
 /// The value may be a secret, so `Debug` shows only its length.
@@ -46,4 +85,94 @@ impl std::fmt::Debug for Entry {
             .field("column", &self.column)
             .finish()
     }
+}
+
+/// Everything one file tells about credentials.
+#[derive(Debug, Default)]
+pub struct FileFacts {
+    /// Credential facts. `environment` is set when the file itself scopes the value (a pipeline
+    /// job's `environment:`), as written; otherwise the inventory infers it from the path.
+    pub facts: Vec<Fact>,
+    /// Names referenced from environment-scoped jobs and stages.
+    pub references: Vec<ScopedReference>,
+    /// Environment names pipelines use (`environment: uat`), which makes them known names.
+    pub declared_environments: Vec<String>,
+    /// Files a pipeline job or stage of an environment uses: `(environment as written, path
+    /// relative to the root)`, e.g. a local template or a settings file passed to a step.
+    pub file_uses: Vec<(String, String)>,
+    /// `parse-error` notes.
+    pub problems: Vec<Finding>,
+}
+
+impl FileFacts {
+    /// Merges another file's results into this one.
+    pub fn absorb(&mut self, other: FileFacts) {
+        self.facts.extend(other.facts);
+        self.references.extend(other.references);
+        self.declared_environments.extend(other.declared_environments);
+        self.file_uses.extend(other.file_uses);
+        self.problems.extend(other.problems);
+    }
+
+    /// Records a `parse-error` note at a place in the file.
+    pub fn parse_error(&mut self, path: &str, line: Option<u32>, column: Option<u32>, why: &str) {
+        let location = Location {
+            file: Some(path.to_string()),
+            line,
+            column,
+            ..Location::default()
+        };
+        let place = location.to_string();
+        self.problems.push(Finding::new(
+            "parse-error",
+            Severity::Note,
+            location,
+            format!("{place}: {why}; the file's credential settings were not read"),
+            why,
+        ));
+    }
+}
+
+/// Turns a value as written into a fact value for `field`: references stay references, literal
+/// secrets go into a [`SecretValue`] exactly as written (whitespace included, so that
+/// `secret-whitespace` can see it), other literals are kept plain. Empty values are no fact.
+pub fn fact_value(field: Field, raw: &str) -> Option<FactValue> {
+    match value::classify(raw) {
+        value::ValueKind::Empty => None,
+        value::ValueKind::Reference(r) => Some(FactValue::Reference {
+            kind: r.kind.to_string(),
+            name: r.name,
+        }),
+        value::ValueKind::Placeholder | value::ValueKind::Literal => Some(match field {
+            Field::ClientSecret => FactValue::Secret(SecretValue::new(raw)),
+            _ => FactValue::Plain(raw.trim().to_string()),
+        }),
+    }
+}
+
+/// Maps parsed entries to facts: keys through the alias table, values through [`fact_value`].
+/// `source` names the extractor (`dotenv`, `appsettings`, …); `environment` is the scope the
+/// file itself gives, if any.
+pub fn facts_from_entries(
+    path: &str,
+    source: &str,
+    environment: Option<&str>,
+    entries: &[Entry],
+) -> Vec<Fact> {
+    entries
+        .iter()
+        .filter_map(|entry| {
+            let parents: Vec<&str> = entry.parents.iter().map(String::as_str).collect();
+            let field = keys::field_for_key(&parents, &entry.key)?;
+            let value = fact_value(field, &entry.value)?;
+            let end = entry.column + entry.value.chars().count() as u32;
+            Some(Fact {
+                environment: environment.map(str::to_string),
+                field,
+                value,
+                location: Location::file(path, entry.line, entry.column).with_end_column(end),
+                source: source.to_string(),
+            })
+        })
+        .collect()
 }

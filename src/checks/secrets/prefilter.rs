@@ -54,6 +54,7 @@ impl Prefilter {
     }
 
     /// Whether the automaton could be built (always, for the built-in keyword lists).
+    #[cfg(test)]
     pub fn is_ready(&self) -> bool {
         self.automaton.is_some()
     }

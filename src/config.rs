@@ -25,6 +25,44 @@ pub struct Config {
     /// Accepted findings.
     #[serde(default)]
     pub allow: AllowConfig,
+    /// Environments: aliases and what each should look like.
+    #[serde(default)]
+    pub environments: BTreeMap<String, EnvironmentConfig>,
+    /// Apps that several environments legitimately share (e.g. one multi-tenant app).
+    #[serde(default)]
+    pub shared_apps: Vec<SharedAppConfig>,
+}
+
+/// `[environments.<name>]`: declares an environment (so its folder and file-name parts are
+/// recognised), its aliases, and what its values should be.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentConfig {
+    /// Other names that fold to this environment (`prd-weu`, `live`…).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The tenant this environment must use; a different one is `tenant-id-mismatch`.
+    pub tenant_id: Option<String>,
+    /// The client id this environment must use; a different one is `client-id-mismatch`.
+    pub client_id: Option<String>,
+    /// Extra hosts its redirect URIs may use.
+    #[serde(default)]
+    pub redirect_hosts: Vec<String>,
+    /// Whether it is deployed (placeholders are errors there); default: all but development.
+    pub deployed: Option<bool>,
+}
+
+/// `[[shared_apps]]`: a client id that the listed environments may share.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedAppConfig {
+    /// The shared client id.
+    pub client_id: String,
+    /// Environments that share it; empty means all.
+    #[serde(default)]
+    pub environments: Vec<String>,
+    /// Why it is shared, for readers.
+    pub description: Option<String>,
 }
 
 /// `[scan]`: what the walker reads.
@@ -119,6 +157,35 @@ impl Config {
     }
 }
 
+impl Config {
+    /// What the configuration contributes to the inventory.
+    pub fn inventory_settings(&self) -> crate::inventory::build::InventorySettings {
+        use crate::model::{EnvironmentExpectation, SharedApp};
+        let mut settings = crate::inventory::build::InventorySettings::default();
+        for (name, env) in &self.environments {
+            settings.declared.insert(name.clone(), env.aliases.clone());
+            settings.expectations.insert(
+                name.clone(),
+                EnvironmentExpectation {
+                    tenant_id: env.tenant_id.clone(),
+                    client_id: env.client_id.clone(),
+                    redirect_hosts: env.redirect_hosts.clone(),
+                    deployed: env.deployed,
+                },
+            );
+        }
+        settings.shared_apps = self
+            .shared_apps
+            .iter()
+            .map(|app| SharedApp {
+                client_id: app.client_id.clone(),
+                environments: app.environments.clone(),
+            })
+            .collect();
+        settings
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset.min(text.len())).unwrap_or(text);
@@ -153,6 +220,21 @@ mod tests {
         ]);
         assert_eq!(kept.len(), 2);
         assert_eq!(kept[0].severity, Severity::Note);
+    }
+
+    #[test]
+    fn parses_environments_and_shared_apps() {
+        let c = Config::parse(
+            "[environments.production]\naliases = [\"weu-live\"]\nclient_id = \"11111111-1111-1111-1111-111111111111\"\nredirect_hosts = [\"app.contoso.com\"]\n\n[[shared_apps]]\nclient_id = \"22222222-2222-2222-2222-222222222222\"\nenvironments = [\"staging\", \"production\"]\n",
+            "credgate.toml",
+        )
+        .unwrap();
+        let s = c.inventory_settings();
+        assert_eq!(s.declared["production"], vec!["weu-live"]);
+        assert!(s.expectations["production"].client_id.is_some());
+        assert_eq!(s.shared_apps[0].environments.len(), 2);
+        let err = Config::parse("[environments.prod]\nclientid = \"x\"\n", "c.toml").unwrap_err();
+        assert!(err.to_string().contains("c.toml:2:1"), "{err}");
     }
 
     #[test]

@@ -3,11 +3,14 @@
 //! stay in `app`.
 
 use crate::baseline::Baseline;
-use crate::checks::secrets;
+use crate::checks::{secrets, suppress};
 use crate::config::Config;
+use crate::extract::{self, FileFacts};
+use crate::inventory::{build, summary};
 use crate::model::{Finding, Report};
 use crate::walk::{self, WalkOptions, WalkStats};
 use anyhow::Result;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// What to scan and how.
@@ -28,16 +31,23 @@ pub struct ScanRequest {
 /// What every file contributes, accumulated per walker thread.
 #[derive(Debug, Default)]
 pub struct FileResults {
-    /// Findings from the scanner.
+    /// Findings from the secret scanner.
     pub findings: Vec<Finding>,
-    /// Findings hidden by `credgate:allow` comments.
+    /// Secret findings hidden by `credgate:allow` comments.
     pub suppressed: usize,
+    /// Credential facts and pipeline references for the inventory.
+    pub facts: FileFacts,
+    /// Lines carrying a `credgate:allow` comment: (path, line) → the line's text. Only these
+    /// few lines are kept, so inventory findings can honour the comments after the walk.
+    pub allow_lines: HashMap<(String, u32), String>,
 }
 
 impl FileResults {
     fn absorb(&mut self, other: FileResults) {
         self.findings.extend(other.findings);
         self.suppressed += other.suppressed;
+        self.facts.absorb(other.facts);
+        self.allow_lines.extend(other.allow_lines);
     }
 }
 
@@ -46,6 +56,32 @@ fn scan_one(acc: &mut FileResults, path: &str, bytes: &[u8]) {
     let scanned = secrets::scan_file(path, bytes);
     acc.findings.extend(scanned.findings);
     acc.suppressed += scanned.suppressed;
+    acc.facts.absorb(extract::extract_file(path, bytes));
+    if memchr::memmem::find(bytes, suppress::MARKER.as_bytes()).is_some() {
+        let text = String::from_utf8_lossy(bytes);
+        for (i, line) in text.lines().enumerate() {
+            if line.contains(suppress::MARKER) {
+                let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                acc.allow_lines
+                    .insert((path.to_string(), line_no), line.to_string());
+            }
+        }
+    }
+}
+
+/// Drops findings whose line carries an allow comment for their rule; returns how many.
+fn apply_allow_lines(findings: &mut Vec<Finding>, lines: &HashMap<(String, u32), String>) -> usize {
+    if lines.is_empty() {
+        return 0;
+    }
+    let before = findings.len();
+    findings.retain(|f| match (&f.location.file, f.location.line) {
+        (Some(file), Some(line)) => lines
+            .get(&(file.clone(), line))
+            .is_none_or(|text| !suppress::allows(text, &f.rule_id)),
+        _ => true,
+    });
+    before - findings.len()
 }
 
 /// Reads every file and returns the raw findings with the walk statistics.
@@ -63,21 +99,45 @@ pub fn collect(request: &ScanRequest) -> Result<(FileResults, WalkStats)> {
     Ok((acc, stats))
 }
 
-/// Runs the scan and builds the report: config overrides, the baseline and the environment filter
-/// applied, findings sorted and counted.
+/// Runs the scan and builds the report: the inventory and its checks, config overrides, the
+/// baseline and the environment filter applied, findings sorted and counted.
 pub fn run(request: &ScanRequest, config: &Config, baseline: Option<&Baseline>) -> Result<Report> {
-    let (results, stats) = collect(request)?;
-    let mut findings = results.findings;
+    let (mut results, stats) = collect(request)?;
+    let mut findings = std::mem::take(&mut results.findings);
     findings.extend(stats.problems);
+    let facts = std::mem::take(&mut results.facts);
+    findings.extend(facts.problems.iter().cloned());
+    let (mut inventory, names) = build::build(facts, &config.inventory_settings());
+    // Checks see every environment (production wired to staging's app needs both sides);
+    // `--env` narrows what is reported afterwards.
+    // CONSISTENCY-WIRE findings.extend(crate::checks::consistency::check(&inventory));
+    build::retain_environments(&mut inventory, &request.environments, &names);
+    let inline = apply_allow_lines(&mut findings, &results.allow_lines);
+    // Secret findings belong to the environment their file is for.
+    for finding in &mut findings {
+        if finding.environment.is_none() {
+            finding.environment = finding
+                .location
+                .file
+                .as_deref()
+                .and_then(|file| names.infer_from_path(file));
+        }
+    }
     findings = config.apply(findings);
     if !request.environments.is_empty() {
+        let wanted: Vec<String> = request
+            .environments
+            .iter()
+            .map(|e| names.canonical(e))
+            .collect();
         findings.retain(|f| match &f.environment {
-            Some(env) => request.environments.iter().any(|e| e == env),
+            Some(env) => wanted.iter().any(|e| e == env),
             None => true,
         });
     }
     let mut report = Report {
         root: request.root_display.clone(),
+        environments: summary::summaries(&inventory),
         ..Report::default()
     };
     if let Some(baseline) = baseline {
@@ -89,7 +149,7 @@ pub fn run(request: &ScanRequest, config: &Config, baseline: Option<&Baseline>) 
     report.summary.files_scanned = stats.files_scanned;
     report.summary.bytes_scanned = stats.bytes_scanned;
     report.summary.files_skipped = stats.skipped;
-    report.summary.inline_suppressed = results.suppressed;
+    report.summary.inline_suppressed = results.suppressed + inline;
     report.finalize();
     Ok(report)
 }

@@ -109,7 +109,8 @@ impl FileFacts {
     pub fn absorb(&mut self, other: FileFacts) {
         self.facts.extend(other.facts);
         self.references.extend(other.references);
-        self.declared_environments.extend(other.declared_environments);
+        self.declared_environments
+            .extend(other.declared_environments);
         self.file_uses.extend(other.file_uses);
         self.problems.extend(other.problems);
     }

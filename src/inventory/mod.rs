@@ -1,3 +1,5 @@
 //! The inventory: credential facts grouped by environment, and how environments are named.
 
+pub mod build;
 pub mod environment;
+pub mod summary;

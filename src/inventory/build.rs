@@ -1,0 +1,243 @@
+//! Building the inventory: every extracted fact gets its canonical environment (from the file
+//! itself, the file's name or folder, or the pipeline job that uses the file), templates are
+//! left out, and `credgate.toml`'s expectations are attached. Pure: no I/O.
+
+use super::environment::{is_template, EnvironmentNames};
+use crate::extract::FileFacts;
+use crate::model::{EnvironmentExpectation, Fact, Inventory, SharedApp};
+use std::collections::{BTreeMap, HashMap};
+
+/// What `credgate.toml` contributes to the inventory.
+#[derive(Clone, Debug, Default)]
+pub struct InventorySettings {
+    /// Declared environments: canonical-or-raw name → extra aliases.
+    pub declared: BTreeMap<String, Vec<String>>,
+    /// Expectations per environment name as written in the config.
+    pub expectations: BTreeMap<String, EnvironmentExpectation>,
+    /// Apps shared between environments.
+    pub shared_apps: Vec<SharedApp>,
+}
+
+/// The environment names known for this run: built-in aliases, names declared in
+/// `credgate.toml`, and names pipelines use.
+pub fn known_names(settings: &InventorySettings, pipeline_names: &[String]) -> EnvironmentNames {
+    let mut names = EnvironmentNames::default();
+    for (name, aliases) in &settings.declared {
+        names.declare(name, aliases);
+    }
+    for name in pipeline_names {
+        if is_literal_name(name) {
+            names.declare(name, &[]);
+        }
+    }
+    names
+}
+
+/// A usable environment name: not an expression such as `${{ matrix.env }}` and not empty.
+fn is_literal_name(name: &str) -> bool {
+    let n = name.trim();
+    !n.is_empty() && !n.contains("${{") && !n.contains("$(") && !n.contains('{')
+}
+
+/// Groups the facts of every file by canonical environment.
+pub fn build(files: FileFacts, settings: &InventorySettings) -> (Inventory, EnvironmentNames) {
+    let names = known_names(settings, &files.declared_environments);
+
+    // Files used by an environment-scoped job: path → environment (first use wins; a file used
+    // by two environments' jobs stays unassigned, since it is shared).
+    let mut used_by: HashMap<&str, Option<String>> = HashMap::new();
+    for (env, path) in &files.file_uses {
+        if !is_literal_name(env) {
+            continue;
+        }
+        let canonical = names.canonical(env);
+        used_by
+            .entry(path.as_str())
+            .and_modify(|e| {
+                if e.as_deref() != Some(canonical.as_str()) {
+                    *e = None;
+                }
+            })
+            .or_insert(Some(canonical));
+    }
+
+    let mut inventory = Inventory::default();
+    for mut fact in files.facts {
+        let path = fact.location.file.clone().unwrap_or_default();
+        if !path.is_empty() && is_template(&path) {
+            continue;
+        }
+        let env = fact
+            .environment
+            .as_deref()
+            .filter(|e| is_literal_name(e))
+            .map(|e| names.canonical(e))
+            .or_else(|| names.infer_from_path(&path))
+            .or_else(|| used_by.get(path.as_str()).cloned().flatten());
+        match env {
+            Some(env) => {
+                fact.environment = Some(env.clone());
+                inventory.environments.entry(env).or_default().push(fact);
+            }
+            None => {
+                fact.environment = None;
+                inventory.unassigned.push(fact);
+            }
+        }
+    }
+    for mut reference in files.references {
+        if !is_literal_name(&reference.environment) {
+            continue;
+        }
+        reference.environment = names.canonical(&reference.environment);
+        inventory.references.push(reference);
+    }
+    for (name, expectation) in &settings.expectations {
+        inventory
+            .expectations
+            .insert(names.canonical(name), expectation.clone());
+    }
+    inventory.shared_apps = settings
+        .shared_apps
+        .iter()
+        .map(|app| SharedApp {
+            client_id: app.client_id.clone(),
+            environments: app
+                .environments
+                .iter()
+                .map(|e| names.canonical(e))
+                .collect(),
+        })
+        .collect();
+    sort_facts(&mut inventory);
+    (inventory, names)
+}
+
+/// Facts in a stable order (file, line, column), so findings come out the same on every run
+/// whatever order the walker's threads finished in.
+fn sort_facts(inventory: &mut Inventory) {
+    let key = |f: &Fact| {
+        (
+            f.location.file.clone(),
+            f.location.source.clone(),
+            f.location.line,
+            f.location.column,
+            f.field,
+        )
+    };
+    for facts in inventory.environments.values_mut() {
+        facts.sort_by_key(key);
+    }
+    inventory.unassigned.sort_by_key(key);
+    inventory.references.sort_by(|a, b| {
+        (
+            &a.location.file,
+            a.location.line,
+            a.location.column,
+            &a.name,
+        )
+            .cmp(&(
+                &b.location.file,
+                b.location.line,
+                b.location.column,
+                &b.name,
+            ))
+    });
+}
+
+/// Keeps only the selected environments (`--env`), by canonical name.
+pub fn retain_environments(
+    inventory: &mut Inventory,
+    selected: &[String],
+    names: &EnvironmentNames,
+) {
+    if selected.is_empty() {
+        return;
+    }
+    let wanted: Vec<String> = selected.iter().map(|s| names.canonical(s)).collect();
+    inventory
+        .environments
+        .retain(|env, _| wanted.iter().any(|w| w == env));
+    inventory
+        .references
+        .retain(|r| wanted.iter().any(|w| *w == r.environment));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FactValue, Field, Location, ReferenceKind, ScopedReference};
+
+    fn fact(path: &str, field: Field, value: &str, env: Option<&str>) -> Fact {
+        Fact {
+            environment: env.map(str::to_string),
+            field,
+            value: FactValue::Plain(value.to_string()),
+            location: Location::file(path, 1, 1),
+            source: "test".to_string(),
+        }
+    }
+
+    #[test]
+    fn assigns_environments_from_file_path_job_and_use() {
+        let files = FileFacts {
+            facts: vec![
+                fact(
+                    "src/appsettings.Production.json",
+                    Field::ClientId,
+                    "a",
+                    None,
+                ),
+                fact("src/appsettings.json", Field::ClientId, "base", None),
+                fact(
+                    ".github/workflows/deploy.yml",
+                    Field::ClientId,
+                    "b",
+                    Some("Stage"),
+                ),
+                fact("config/settings.json", Field::TenantId, "t", None),
+                fact(".env.example", Field::ClientId, "<id>", None),
+                fact("deploy/uat/values.yaml", Field::ClientId, "u", None),
+            ],
+            declared_environments: vec!["uat".to_string(), "${{ matrix.env }}".to_string()],
+            file_uses: vec![("prd".to_string(), "config/settings.json".to_string())],
+            references: vec![ScopedReference {
+                environment: "PROD".to_string(),
+                kind: ReferenceKind::Secret,
+                name: "STAGING_SECRET".to_string(),
+                location: Location::file(".github/workflows/deploy.yml", 9, 20),
+            }],
+            ..FileFacts::default()
+        };
+        let (inv, _) = build(files, &InventorySettings::default());
+        let envs: Vec<&str> = inv.environments.keys().map(String::as_str).collect();
+        assert_eq!(envs, vec!["production", "staging", "uat"]);
+        assert_eq!(inv.environments["production"].len(), 2);
+        assert_eq!(
+            inv.unassigned.len(),
+            1,
+            "base config only; templates dropped"
+        );
+        assert_eq!(inv.references[0].environment, "production");
+    }
+
+    #[test]
+    fn declared_aliases_fold_and_selection_filters() {
+        let mut settings = InventorySettings::default();
+        settings
+            .declared
+            .insert("production".to_string(), vec!["weu-live".to_string()]);
+        let files = FileFacts {
+            facts: vec![
+                fact("env/weu-live/app.env", Field::ClientId, "a", None),
+                fact(".env.staging", Field::ClientId, "b", None),
+            ],
+            ..FileFacts::default()
+        };
+        let (mut inv, names) = build(files, &settings);
+        assert!(inv.environments.contains_key("production"));
+        retain_environments(&mut inv, &["prod".to_string()], &names);
+        let envs: Vec<&str> = inv.environments.keys().map(String::as_str).collect();
+        assert_eq!(envs, vec!["production"]);
+    }
+}

@@ -1,0 +1,173 @@
+//! The environment matrix: one row per environment with the tenant, client id and secret it
+//! effectively uses (its own value, else the base configuration's) and where each came from.
+
+use crate::model::{EnvironmentSummary, Fact, FactValue, Field, Inventory, SecretPresence};
+
+/// Where a fact was seen, as the matrix shows it: `file:line`, or its source name.
+pub fn fact_origin(fact: &Fact) -> String {
+    match (&fact.location.file, fact.location.line) {
+        (Some(file), Some(line)) => format!("{file}:{line}"),
+        (Some(file), None) => file.clone(),
+        (None, _) => fact
+            .location
+            .source
+            .clone()
+            .unwrap_or_else(|| fact.source.clone()),
+    }
+}
+
+/// How a value is shown in the matrix: ids as they are, references as `kind:NAME`.
+fn shown(fact: &Fact) -> Option<String> {
+    match &fact.value {
+        FactValue::Plain(v) => Some(v.clone()),
+        FactValue::Reference { kind, name } => Some(format!("{kind}:{name}")),
+        FactValue::Secret(_) => None,
+    }
+}
+
+/// The fact an environment effectively uses for `field`: a literal of its own first, then a
+/// reference of its own, then the base configuration's.
+fn effective<'a>(own: &'a [Fact], base: &'a [Fact], field: Field) -> Option<&'a Fact> {
+    let pick = |facts: &'a [Fact]| {
+        facts
+            .iter()
+            .filter(|f| f.field == field)
+            .find(|f| !matches!(f.value, FactValue::Reference { .. }))
+            .or_else(|| facts.iter().find(|f| f.field == field))
+    };
+    pick(own).or_else(|| pick(base))
+}
+
+/// One matrix row per environment, in promotion order (development, test, others, staging,
+/// production).
+pub fn summaries(inventory: &Inventory) -> Vec<EnvironmentSummary> {
+    let mut rows: Vec<EnvironmentSummary> = inventory
+        .environments
+        .iter()
+        .map(|(name, facts)| {
+            let base = &inventory.unassigned;
+            let id = |field| effective(facts, base, field).and_then(shown);
+            let secret = effective(facts, base, Field::ClientSecret)
+                .or_else(|| effective(facts, base, Field::Certificate));
+            let secret = match secret {
+                None => SecretPresence::default(),
+                Some(fact) => SecretPresence {
+                    present: true,
+                    source: Some(match &fact.value {
+                        FactValue::Reference { kind, name } => {
+                            format!("{kind}:{name} ({})", fact_origin(fact))
+                        }
+                        _ => fact_origin(fact),
+                    }),
+                    fingerprint: match &fact.value {
+                        FactValue::Secret(s) => Some(s.fingerprint()),
+                        _ => None,
+                    },
+                },
+            };
+            let mut sources: Vec<String> = facts
+                .iter()
+                .map(|f| {
+                    f.location
+                        .file
+                        .clone()
+                        .or(f.location.source.clone())
+                        .unwrap_or_else(|| f.source.clone())
+                })
+                .collect();
+            sources.sort();
+            sources.dedup();
+            EnvironmentSummary {
+                name: name.clone(),
+                tenant_id: id(Field::TenantId),
+                client_id: id(Field::ClientId),
+                secret,
+                sources,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        super::environment::promotion_rank(&a.name)
+            .cmp(&super::environment::promotion_rank(&b.name))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Location;
+    use crate::secret::SecretValue;
+
+    fn fact(path: &str, line: u32, field: Field, value: FactValue) -> Fact {
+        Fact {
+            environment: None,
+            field,
+            value,
+            location: Location::file(path, line, 1),
+            source: "t".into(),
+        }
+    }
+
+    #[test]
+    fn rows_inherit_base_values_and_never_show_secrets() {
+        let mut inv = Inventory::default();
+        inv.unassigned.push(fact(
+            "appsettings.json",
+            3,
+            Field::TenantId,
+            FactValue::Plain("tenant-guid".into()),
+        ));
+        inv.environments.insert(
+            "production".into(),
+            vec![
+                fact(
+                    "appsettings.Production.json",
+                    4,
+                    Field::ClientId,
+                    FactValue::Plain("cid".into()),
+                ),
+                fact(
+                    "appsettings.Production.json",
+                    5,
+                    Field::ClientSecret,
+                    FactValue::Secret(SecretValue::new("abc8Q~not-a-real-secret-value-000000000")),
+                ),
+            ],
+        );
+        inv.environments.insert(
+            "development".into(),
+            vec![fact(
+                ".env.development",
+                1,
+                Field::ClientSecret,
+                FactValue::Reference {
+                    kind: "env-var".into(),
+                    name: "SECRET".into(),
+                },
+            )],
+        );
+        let rows = summaries(&inv);
+        assert_eq!(rows[0].name, "development");
+        assert_eq!(rows[1].name, "production");
+        assert_eq!(rows[1].tenant_id.as_deref(), Some("tenant-guid"));
+        assert_eq!(rows[1].client_id.as_deref(), Some("cid"));
+        assert!(rows[1].secret.present);
+        assert_eq!(
+            rows[1].secret.source.as_deref(),
+            Some("appsettings.Production.json:5")
+        );
+        assert!(rows[1]
+            .secret
+            .fingerprint
+            .as_deref()
+            .is_some_and(|f| f.starts_with("sha256:")));
+        assert_eq!(
+            rows[0].secret.source.as_deref(),
+            Some("env-var:SECRET (.env.development:1)")
+        );
+        let shown = format!("{rows:?}");
+        assert!(!shown.contains("not-a-real-secret"));
+    }
+}

@@ -110,7 +110,9 @@ pub fn run(request: &ScanRequest, config: &Config, baseline: Option<&Baseline>) 
     let (mut inventory, names) = build::build(facts, &config.inventory_settings());
     // Checks see every environment (production wired to staging's app needs both sides);
     // `--env` narrows what is reported afterwards.
-    // CONSISTENCY-WIRE findings.extend(crate::checks::consistency::check(&inventory));
+    findings.extend(crate::checks::consistency::check_with_names(
+        &inventory, &names,
+    ));
     build::retain_environments(&mut inventory, &request.environments, &names);
     let inline = apply_allow_lines(&mut findings, &results.allow_lines);
     // Secret findings belong to the environment their file is for.

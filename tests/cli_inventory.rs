@@ -43,9 +43,21 @@ fn crossed_repo(root: &Path) {
     let kv = |env: &str| {
         format!("\"ClientSecret\": \"@Microsoft.KeyVault(SecretUri=https://kv-{env}.vault.azure.net/secrets/api-secret/)\"")
     };
-    write(root, "src/Api/appsettings.Staging.json", &appsettings(STAGING_APP, &kv("staging")));
-    write(root, "src/Api/appsettings.Production.json", &appsettings(STAGING_APP, &kv("prod")));
-    write(root, "src/Api/appsettings.Development.json", &appsettings(PROD_APP, "\"ClientSecret\": \"\""));
+    write(
+        root,
+        "src/Api/appsettings.Staging.json",
+        &appsettings(STAGING_APP, &kv("staging")),
+    );
+    write(
+        root,
+        "src/Api/appsettings.Production.json",
+        &appsettings(STAGING_APP, &kv("prod")),
+    );
+    write(
+        root,
+        "src/Api/appsettings.Development.json",
+        &appsettings(PROD_APP, "\"ClientSecret\": \"\""),
+    );
 }
 
 #[test]
@@ -78,7 +90,11 @@ fn environments_matrix_is_in_json_and_text() {
         .iter()
         .map(|e| e["name"].as_str().unwrap())
         .collect();
-    assert_eq!(envs, vec!["development", "staging", "production"], "{report:#}");
+    assert_eq!(
+        envs,
+        vec!["development", "staging", "production"],
+        "{report:#}"
+    );
     let prod = &report["environments"][2];
     assert_eq!(prod["client_id"], STAGING_APP);
     assert_eq!(prod["tenant_id"], TENANT);
@@ -94,7 +110,10 @@ fn environments_matrix_is_in_json_and_text() {
     let text = String::from_utf8_lossy(&out.stdout);
     let matrix_at = text.find("production").unwrap_or(usize::MAX);
     let first_finding = text.find("cross-env-client-id").unwrap_or(0);
-    assert!(matrix_at < first_finding, "the text report opens with the matrix:\n{text}");
+    assert!(
+        matrix_at < first_finding,
+        "the text report opens with the matrix:\n{text}"
+    );
 }
 
 #[test]
@@ -107,7 +126,10 @@ fn declared_shared_app_is_not_flagged() {
         &format!("[[shared_apps]]\nclient_id = \"{STAGING_APP}\"\nenvironments = [\"staging\", \"production\"]\ndescription = \"one multi-tenant app\"\n"),
     );
     let (_, report) = json(dir.path(), &[]);
-    assert!(findings(&report, "cross-env-client-id").is_empty(), "{report:#}");
+    assert!(
+        findings(&report, "cross-env-client-id").is_empty(),
+        "{report:#}"
+    );
 }
 
 #[test]
@@ -165,7 +187,10 @@ fn env_filter_limits_reported_environments() {
         .collect();
     assert_eq!(envs, vec!["production"]);
     // The cross-environment finding still sees staging's side.
-    assert!(!findings(&report, "cross-env-client-id").is_empty(), "{report:#}");
+    assert!(
+        !findings(&report, "cross-env-client-id").is_empty(),
+        "{report:#}"
+    );
     assert!(report["findings"]
         .as_array()
         .unwrap()
@@ -177,7 +202,11 @@ fn env_filter_limits_reported_environments() {
 fn malformed_config_file_is_a_note_and_others_still_count() {
     let dir = tempfile::tempdir().unwrap();
     crossed_repo(dir.path());
-    write(dir.path(), "src/Api/appsettings.Test.json", "{\n  \"AzureAd\": {\n    \"ClientId\": \n}\n");
+    write(
+        dir.path(),
+        "src/Api/appsettings.Test.json",
+        "{\n  \"AzureAd\": {\n    \"ClientId\": \n}\n",
+    );
     let (_, report) = json(dir.path(), &[]);
     let notes = findings(&report, "parse-error");
     assert_eq!(notes.len(), 1, "{report:#}");
@@ -197,7 +226,10 @@ fn allow_comment_suppresses_an_inventory_finding() {
     );
     std::fs::write(&path, text).unwrap();
     let (_, report) = json(dir.path(), &[]);
-    assert!(findings(&report, "cross-env-client-id")
-        .iter()
-        .all(|f| f["environment"] != "production"), "{report:#}");
+    assert!(
+        findings(&report, "cross-env-client-id")
+            .iter()
+            .all(|f| f["environment"] != "production"),
+        "{report:#}"
+    );
 }

@@ -391,3 +391,28 @@ fn check_runs_the_scan_and_dry_run_says_it_is_not_built() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not built yet"));
 }
+
+#[test]
+fn checksum_decides_the_confidence_of_an_entra_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.env",
+        &format!(
+            "GOOD={}\nBAD={}\n",
+            common::entra_secret(41),
+            common::entra_secret_bad_checksum(41)
+        ),
+    );
+    let (_, json, _) = scan_json(dir.path(), &["--fail-on", "never"]);
+    let by_line: Vec<(i64, &str)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "azure-client-secret")
+        .map(|f| (f["line"].as_i64().unwrap(), f["severity"].as_str().unwrap()))
+        .collect();
+    let mut by_line = by_line;
+    by_line.sort();
+    assert_eq!(by_line, vec![(1, "error"), (2, "warning")], "{json:#}");
+}

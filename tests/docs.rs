@@ -2,7 +2,8 @@
 
 #[test]
 fn every_rule_has_a_section_in_docs_rules_md() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md")).unwrap();
     for rule in credgate::rules::RULES {
         assert!(
             text.lines().any(|l| l.trim() == format!("## {}", rule.id)),
@@ -16,7 +17,11 @@ fn every_rule_has_a_section_in_docs_rules_md() {
 fn readme_names_every_rule_and_the_test_command() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     for rule in credgate::rules::RULES {
-        assert!(text.contains(&format!("`{}`", rule.id)), "README.md does not name `{}`", rule.id);
+        assert!(
+            text.contains(&format!("`{}`", rule.id)),
+            "README.md does not name `{}`",
+            rule.id
+        );
     }
     let ci = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.ci/run")).unwrap();
     assert!(text.contains("cargo test --locked") && ci.contains("cargo test --locked"));

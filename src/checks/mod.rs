@@ -1,4 +1,5 @@
 //! Checks: pure functions from scanned bytes or the inventory to findings.
 
+pub mod consistency;
 pub mod secrets;
 pub mod suppress;

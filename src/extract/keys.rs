@@ -34,7 +34,12 @@ const SUFFIXES: &[(&str, Field)] = &[
     ("authorityhost", Field::Authority),
     ("authority", Field::Authority),
     ("entraidissuer", Field::Authority),
+    // Spring Cloud Azure `profile.environment.active-directory-endpoint` (sovereign clouds).
+    ("activedirectoryendpoint", Field::Authority),
     ("redirecturi", Field::RedirectUri),
+    // Spring `…active-directory.redirect-uri-template`; lists such as `redirectUris`.
+    ("redirecturitemplate", Field::RedirectUri),
+    ("redirecturis", Field::RedirectUri),
     ("redirecturl", Field::RedirectUri),
     ("replyurl", Field::RedirectUri),
     ("callbackpath", Field::RedirectUri),
@@ -71,7 +76,14 @@ const IDENTITY_MARKERS: &[&str] = &[
 ];
 
 /// Keys that end like a credential field but are something else.
-const NOT_CREDENTIALS: &[&str] = &["subscriptionid", "objectid", "principalid", "resourceid"];
+const NOT_CREDENTIALS: &[&str] = &[
+    "subscriptionid",
+    "objectid",
+    "principalid",
+    "resourceid",
+    // Microsoft.Identity.Web's post-logout path: a front-channel logout URL, not a redirect URI.
+    "signedoutcallbackpath",
+];
 
 /// Whether a section name (normalised or not) is about Entra ID credentials.
 pub fn is_identity_context(name: &str) -> bool {
@@ -155,9 +167,27 @@ mod tests {
     }
 
     #[test]
+    fn spring_and_list_names() {
+        let spring = ["spring", "cloud", "azure", "active-directory"];
+        assert_eq!(
+            field_for_key(&spring, "redirect-uri-template"),
+            Some(Field::RedirectUri)
+        );
+        assert_eq!(
+            field_for_key(
+                &["spring", "cloud", "azure", "profile", "environment"],
+                "active-directory-endpoint"
+            ),
+            Some(Field::Authority)
+        );
+        assert_eq!(field_for_key(&[], "redirectUris"), Some(Field::RedirectUri));
+    }
+
+    #[test]
     fn look_alikes_are_not_credentials() {
         assert_eq!(field_for_key(&[], "ARM_SUBSCRIPTION_ID"), None);
         assert_eq!(field_for_key(&[], "AZURE_OBJECT_ID"), None);
         assert_eq!(field_for_key(&[], "DATABASE_URL"), None);
+        assert_eq!(field_for_key(&["AzureAd"], "SignedOutCallbackPath"), None);
     }
 }

@@ -25,7 +25,25 @@ pub enum FileKind {
 }
 
 /// Folder names under which generic JSON/YAML/TOML files are read as configuration.
-const CONFIG_DIRS: &[&str] = &["config", "configs", "configuration", "deploy", "deployment", "deployments", "env", "envs", "environments", "settings", "k8s", "kubernetes", "helm", "charts", "manifests", "infra", ".azure"];
+const CONFIG_DIRS: &[&str] = &[
+    "config",
+    "configs",
+    "configuration",
+    "deploy",
+    "deployment",
+    "deployments",
+    "env",
+    "envs",
+    "environments",
+    "settings",
+    "k8s",
+    "kubernetes",
+    "helm",
+    "charts",
+    "manifests",
+    "infra",
+    ".azure",
+];
 
 /// The kind of a file, or `None` when no extractor reads it.
 pub fn detect(path: &str, bytes: &[u8]) -> Option<FileKind> {
@@ -60,6 +78,10 @@ pub fn detect(path: &str, bytes: &[u8]) -> Option<FileKind> {
         "json" => {
             if name.starts_with("appsettings") || name == "local.settings.json" {
                 Some(FileKind::AppSettings)
+            } else if name.ends_with(".tfvars.json") || name.ends_with(".tf.json") {
+                // Terraform's JSON syntax: the JSON reader sees the same sections
+                // (`provider` → `azurerm` → `client_id`).
+                Some(FileKind::JsonConfig)
             } else if dirs.iter().any(|d| CONFIG_DIRS.contains(d))
                 && !name.starts_with("package")
                 && !name.ends_with(".lock.json")
@@ -81,7 +103,8 @@ pub fn detect(path: &str, bytes: &[u8]) -> Option<FileKind> {
 /// A YAML file with both `apiVersion:` and `kind:` at the start of a line.
 fn looks_like_kubernetes(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(64 * 1024)];
-    memchr::memmem::find(head, b"apiVersion:").is_some() && memchr::memmem::find(head, b"kind:").is_some()
+    memchr::memmem::find(head, b"apiVersion:").is_some()
+        && memchr::memmem::find(head, b"kind:").is_some()
 }
 
 /// A YAML file whose top level has Azure Pipelines keys (`stages:`, `jobs:` or `steps:` at column
@@ -92,7 +115,8 @@ fn looks_like_azure_pipeline(bytes: &[u8]) -> bool {
     let at_line_start = |needle: &[u8]| {
         memchr::memmem::find_iter(head, needle).any(|i| i == 0 || head.get(i - 1) == Some(&b'\n'))
     };
-    let structural = at_line_start(b"stages:") || at_line_start(b"jobs:") || at_line_start(b"steps:");
+    let structural =
+        at_line_start(b"stages:") || at_line_start(b"jobs:") || at_line_start(b"steps:");
     let azure = at_line_start(b"pool:")
         || at_line_start(b"trigger:")
         || at_line_start(b"parameters:")
@@ -109,22 +133,40 @@ mod tests {
     #[test]
     fn detects_kinds_by_path() {
         let k = |p: &str| detect(p, b"");
+        assert_eq!(k("prod.tfvars.json"), Some(FileKind::JsonConfig));
+        assert_eq!(k("stacks/main.tf.json"), Some(FileKind::JsonConfig));
+        assert_eq!(k("infra/prod.auto.tfvars"), Some(FileKind::Terraform));
         assert_eq!(k(".env"), Some(FileKind::Dotenv));
         assert_eq!(k("svc/.env.staging.local"), Some(FileKind::Dotenv));
         assert_eq!(k("prod.env"), Some(FileKind::Dotenv));
-        assert_eq!(k("src/Api/appsettings.Production.json"), Some(FileKind::AppSettings));
+        assert_eq!(
+            k("src/Api/appsettings.Production.json"),
+            Some(FileKind::AppSettings)
+        );
         assert_eq!(k("func/local.settings.json"), Some(FileKind::AppSettings));
         assert_eq!(k("config/prod/app.json"), Some(FileKind::JsonConfig));
         assert_eq!(k("web/package.json"), None);
-        assert_eq!(k("src/main/resources/application-prod.yml"), Some(FileKind::YamlConfig));
-        assert_eq!(k("src/main/resources/application-prod.properties"), Some(FileKind::Properties));
+        assert_eq!(
+            k("src/main/resources/application-prod.yml"),
+            Some(FileKind::YamlConfig)
+        );
+        assert_eq!(
+            k("src/main/resources/application-prod.properties"),
+            Some(FileKind::Properties)
+        );
         assert_eq!(k("charts/api/values-prod.yaml"), Some(FileKind::YamlConfig));
         assert_eq!(k("docker-compose.yml"), Some(FileKind::YamlConfig));
         assert_eq!(k("infra/prod.tfvars"), Some(FileKind::Terraform));
         assert_eq!(k("infra/main.tf"), Some(FileKind::Terraform));
-        assert_eq!(k(".github/workflows/deploy.yml"), Some(FileKind::GithubWorkflow));
+        assert_eq!(
+            k(".github/workflows/deploy.yml"),
+            Some(FileKind::GithubWorkflow)
+        );
         assert_eq!(k("azure-pipelines.yml"), Some(FileKind::AzurePipeline));
-        assert_eq!(k("azure-pipelines-release.yaml"), Some(FileKind::AzurePipeline));
+        assert_eq!(
+            k("azure-pipelines-release.yaml"),
+            Some(FileKind::AzurePipeline)
+        );
         assert_eq!(k("src/lib.rs"), None);
         assert_eq!(k("docs/mkdocs.yml"), None);
     }
@@ -136,7 +178,10 @@ mod tests {
             Some(FileKind::YamlConfig)
         );
         assert_eq!(
-            detect("ci/templates/deploy.yml", b"parameters:\n- name: env\nsteps:\n- task: AzureCLI@2\n"),
+            detect(
+                "ci/templates/deploy.yml",
+                b"parameters:\n- name: env\nsteps:\n- task: AzureCLI@2\n"
+            ),
             Some(FileKind::AzurePipeline)
         );
     }

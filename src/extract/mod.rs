@@ -15,8 +15,10 @@ pub mod dotenv;
 pub mod github_workflow;
 pub mod keys;
 pub mod kind;
+pub mod offsets;
 pub mod properties;
 pub mod terraform;
+pub mod toml_config;
 pub mod value;
 pub mod yaml;
 pub mod yaml_config;
@@ -36,7 +38,7 @@ pub fn extract_file(path: &str, bytes: &[u8]) -> FileFacts {
         FileKind::AppSettings | FileKind::JsonConfig => appsettings::extract(path, text),
         FileKind::Properties => properties::extract(path, text),
         FileKind::Terraform => terraform::extract(path, text),
-        FileKind::TomlConfig => properties::extract_toml(path, text),
+        FileKind::TomlConfig => toml_config::extract(path, text),
         FileKind::YamlConfig => yaml_config::extract(path, text),
         FileKind::GithubWorkflow => github_workflow::extract(path, text),
         FileKind::AzurePipeline => azure_pipelines::extract(path, text),
@@ -128,7 +130,9 @@ impl FileFacts {
             "parse-error",
             Severity::Note,
             location,
-            format!("{place}: {why}; the file's credential settings were not read"),
+            format!(
+                "{place}: {why}; its credential settings were read only up to here, or not at all"
+            ),
             why,
         ));
     }
@@ -146,9 +150,24 @@ pub fn fact_value(field: Field, raw: &str) -> Option<FactValue> {
         }),
         value::ValueKind::Placeholder | value::ValueKind::Literal => Some(match field {
             Field::ClientSecret => FactValue::Secret(SecretValue::new(raw)),
+            // A certificate written inline (PEM or base64 content, not a path or thumbprint)
+            // may carry its private key: never kept as plain text.
+            Field::Certificate if is_inline_certificate(raw) => {
+                FactValue::Secret(SecretValue::new(raw))
+            }
             _ => FactValue::Plain(raw.trim().to_string()),
         }),
     }
+}
+
+/// Whether a certificate value is the certificate itself rather than a path, thumbprint or
+/// name: PEM text, or a long run of base64.
+fn is_inline_certificate(raw: &str) -> bool {
+    let v = raw.trim();
+    v.contains("-----BEGIN")
+        || (v.len() > 100
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '\n' | '\r')))
 }
 
 /// Maps parsed entries to facts: keys through the alias table, values through [`fact_value`].

@@ -11,7 +11,8 @@ use std::sync::LazyLock;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reference {
     /// `github-secret`, `github-variable`, `github-env`, `pipeline-variable`, `template-variable`,
-    /// `env-var`, `key-vault`, `token-replacement` or `template`.
+    /// `env-var`, `key-vault`, `token-replacement` or `template` from here; extractors add their
+    /// own (`github-expression`, `pipeline-expression`, `terraform`, `k8s-secret`, …).
     pub kind: &'static str,
     /// The referenced name as written (`PROD_CLIENT_SECRET`, a Key Vault secret URI, …).
     pub name: String,
@@ -49,7 +50,8 @@ static REFERENCES: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         pattern("template-variable", r"^\$\{\{\s*parameters\.([A-Za-z0-9_.-]+)\s*\}\}$"),
         pattern("pipeline-variable", r"^\$\(([A-Za-z0-9_.-]+)\)$"),
         pattern("pipeline-variable", r"^\$\[\s*variables\[?'?([A-Za-z0-9_.-]+)'?\]?\s*\]$"),
-        pattern("env-var", r"^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=?][^}]*)?\}$"),
+        // `${X}`, shell defaults `${X:-d}`, Spring `${X:default}` and `${dotted.prop}`.
+        pattern("env-var", r"^\$\{([A-Za-z_][A-Za-z0-9_.\[\]-]*)(?::?[-=?+]?[^}]*)?\}$"),
         pattern("env-var", r"^\$([A-Za-z_][A-Za-z0-9_]*)$"),
         pattern("env-var", r"^%([A-Za-z_][A-Za-z0-9_]*)%$"),
         pattern("key-vault", r"^@Microsoft\.KeyVault\((.+)\)$"),
@@ -129,7 +131,11 @@ pub fn is_placeholder(value: &str) -> bool {
     }
     let wrapped = (v.starts_with('<') && v.ends_with('>'))
         || (v.starts_with('[') && v.ends_with(']') && !v.contains(','))
-        || (v.starts_with('{') && v.ends_with('}') && !v.contains(':') && !v.contains('"'));
+        || (v.starts_with('{')
+            && v.ends_with('}')
+            && !v.contains(':')
+            && !v.contains('"')
+            && !is_braced_guid(v));
     if wrapped {
         return true;
     }
@@ -170,6 +176,19 @@ pub fn is_placeholder(value: &str) -> bool {
     all_wordlike && words.iter().any(|w| PLACEHOLDER_WORDS.contains(w))
 }
 
+/// `{5a1b…}`: a GUID written in braces, as .NET prints them; an id, not a placeholder.
+fn is_braced_guid(v: &str) -> bool {
+    let inner = v.trim_start_matches('{').trim_end_matches('}');
+    inner.len() == 36
+        && inner.chars().enumerate().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,6 +212,8 @@ mod tests {
         assert_eq!(kind("${{ variables.clientId }}"), Some("template-variable"));
         assert_eq!(kind("${AZURE_CLIENT_SECRET}"), Some("env-var"));
         assert_eq!(kind("${AZURE_CLIENT_SECRET:-}"), Some("env-var"));
+        assert_eq!(kind("${AZURE_CLIENT_SECRET:fallback}"), Some("env-var"));
+        assert_eq!(kind("${azure.client.secret}"), Some("env-var"));
         assert_eq!(kind("$AZURE_CLIENT_SECRET"), Some("env-var"));
         assert_eq!(kind("%CLIENT_SECRET%"), Some("env-var"));
         assert_eq!(
@@ -241,6 +262,7 @@ mod tests {
             "contoso.onmicrosoft.com",
             "https://login.microsoftonline.com/",
             "/signin-oidc",
+            "{3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b}",
         ] {
             assert_eq!(classify(v), ValueKind::Literal, "{v}");
         }

@@ -376,7 +376,8 @@ mod tests {
 
     #[test]
     fn anchors_aliases_and_merge_keys() {
-        let d = doc("base: &b\n  tenant: t1\n  client: c1\nprod:\n  <<: *b\n  client: c2\nother: *b\n");
+        let d =
+            doc("base: &b\n  tenant: t1\n  client: c1\nprod:\n  <<: *b\n  client: c2\nother: *b\n");
         let prod = d.get("prod").unwrap();
         assert_eq!(prod.get_str("client"), Some("c2"));
         assert_eq!(prod.get_str("tenant"), Some("t1"));
@@ -408,7 +409,9 @@ mod tests {
 
     #[test]
     fn billion_laughs_is_bounded() {
-        let mut text = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let mut text = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
         let names = ["b", "c", "d", "e", "f", "g", "h", "i"];
         let mut prev = "a";
         for n in names {

@@ -160,7 +160,7 @@ pub fn retain_environments(
         .retain(|env, _| wanted.iter().any(|w| w == env));
     inventory
         .references
-        .retain(|r| wanted.iter().any(|w| *w == r.environment));
+        .retain(|r| wanted.contains(&r.environment));
 }
 
 #[cfg(test)]

@@ -47,8 +47,11 @@ pub fn summaries(inventory: &Inventory) -> Vec<EnvironmentSummary> {
         .map(|(name, facts)| {
             let base = &inventory.unassigned;
             let id = |field| effective(facts, base, field).and_then(shown);
-            let secret = effective(facts, base, Field::ClientSecret)
-                .or_else(|| effective(facts, base, Field::Certificate));
+            // The environment's own secret or certificate beats anything inherited.
+            let secret = effective(facts, &[], Field::ClientSecret)
+                .or_else(|| effective(facts, &[], Field::Certificate))
+                .or_else(|| effective(&[], base, Field::ClientSecret))
+                .or_else(|| effective(&[], base, Field::Certificate));
             let secret = match secret {
                 None => SecretPresence::default(),
                 Some(fact) => SecretPresence {

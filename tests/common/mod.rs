@@ -23,13 +23,26 @@ pub fn synth(seed: u64, len: usize, alphabet: &str) -> String {
 pub const SECRET_CHARS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~.-";
 pub const B64: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/// A current-format (40-char `xxx8Q~…`) Entra client secret whose checksum is not guaranteed.
+/// A current-format (40-char `xxx8Q~…`) Entra client secret with a valid checksum, as Entra
+/// issues them (reported as an error).
 pub fn entra_secret(seed: u64) -> String {
-    format!(
+    let body = format!(
         "{}8Q~{}",
         synth(seed, 3, SECRET_CHARS),
-        synth(seed + 1, 34, SECRET_CHARS)
-    )
+        synth(seed + 1, 31, SECRET_CHARS)
+    );
+    credgate::checks::secrets::complete_entra_secret(&body).expect("37 secret characters")
+}
+
+/// A 40-char `xxx8Q~…` string whose checksum fails (reported at lower confidence: a warning).
+pub fn entra_secret_bad_checksum(seed: u64) -> String {
+    let good = entra_secret(seed);
+    let (body, tail) = good.split_at(37);
+    let flipped: String = tail
+        .chars()
+        .map(|c| if c == '0' { '1' } else { '0' })
+        .collect();
+    format!("{body}{flipped}")
 }
 
 /// An 88-char base64 storage account key.

@@ -190,7 +190,7 @@ pub static RULES: &[Rule] = &[
         name: "azure-sas-token",
         description: "Shared access signature: sig= with sv= in the same query string",
         keywords: &["sig="],
-        pattern: r"(?-u)\bsig=(?P<secret>[A-Za-z0-9%+/=_\-]{20,512})",
+        pattern: r"(?-u)\bsig=(?P<secret>[A-Za-z0-9%+/=_\-]{20,})",
         reach: Reach::Line,
         token: None,
         precedence: 60,
@@ -304,7 +304,7 @@ pub static RULES: &[Rule] = &[
         name: "private-key",
         description: "PEM private key block with a body",
         keywords: &["PRIVATE KEY"],
-        pattern: r"(?-u)(?P<at>-----BEGIN (?P<kind>[A-Z0-9 ]{0,40}?) ?PRIVATE KEY(?: BLOCK)?-----)(?:[ \t]+(?:\#|//)[^\r\n]*)?(?P<secret>(?:[A-Za-z0-9+/=\s\\:,]|-[A-Za-z0-9])*)(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)?",
+        pattern: r#"(?-u)(?P<at>-----BEGIN (?P<kind>[A-Z0-9 ]{0,40}?) ?PRIVATE KEY(?: BLOCK)?-----)(?:[ \t]+(?:\#|//)[^\r\n]*)?(?P<secret>(?:[A-Za-z0-9+/=\s\\:,"']|-[A-Za-z0-9])*)(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)?"#,
         reach: Reach::Lines {
             before: 128,
             after: 64 * 1024,
@@ -359,10 +359,39 @@ pub static RULES: &[Rule] = &[
                 1,
             )
             .at("id_ed25519"),
+            // Inside a C (or Java, Python, JS) string literal, one quoted line at a time.
+            Sample::found(
+                concat!(
+                    "static const char *TEST_KEY =\n",
+                    "    \"-----BEGIN RSA PRIVATE KEY-----\\n\"\n",
+                    "    \"9Lf7VoJyKKlIoDqK9hx/VSlT12LVzghRoerw2NjlSjU/DSBepy4QLFY9oFY6RD/1\\n\"\n",
+                    "    \"i7Zmt1v93EBAwNEyXEP9Cqe5vSh8AcNBz/tj7xb6X94MbmM5tDP5kE7OHgjjHtU3\\n\"\n",
+                    "    \"-----END RSA PRIVATE KEY-----\\n\";\n"
+                ),
+                2,
+                6,
+            )
+            .at("native/test_keys.c"),
+            Sample::found(
+                concat!(
+                    "-----BEGIN ENCRYPTED PRIVATE KEY-----\n",
+                    "kgfxVxp3tXVjl4wLjHVWBxq++nHw+yq2H7qexJn0ehQwpem8hPBx6QDxWeOcou/z\n",
+                    "Y703j7Mu2WF8TfMjG80/NO9f/bWCXfStfSBCicHKNvPM1Z4+8scpG3eFxADeqSsz\n",
+                    "-----END ENCRYPTED PRIVATE KEY-----\n"
+                ),
+                1,
+                1,
+            )
+            .at("deploy/tls.key"),
         ],
         false_positives: &[
             Sample::clean("-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n"),
             Sample::clean("# Paste the key after -----BEGIN RSA PRIVATE KEY----- below\n"),
+            Sample::clean(concat!(
+                "-----BEGIN RSA PRIVATE KEY-----\n",
+                "Paste the base64 body of your key here and keep the lines as they are\n",
+                "-----END RSA PRIVATE KEY-----\n"
+            )),
             Sample::clean(concat!(
                 "-----BEGIN PUBLIC KEY-----\n",
                 "9Lf7VoJyKKlIoDqK9hx/VSlT12LVzghRoerw2NjlSjU/DSBepy4QLFY9oFY6RD/1\n",
@@ -376,7 +405,7 @@ pub static RULES: &[Rule] = &[
         name: "azure-login-creds",
         description: "azure/login creds JSON: a clientSecret in the same object as a clientId",
         keywords: &["clientSecret"],
-        pattern: r#"(?-u)\\?"clientSecret\\?"[ \t]*:[ \t]*\\?"(?P<secret>[^"\\\r\n]{1,512})\\?""#,
+        pattern: r#"(?-u)\\?"clientSecret\\?"[ \t]*:[ \t]*\\?"(?P<secret>[^"\\\r\n]+)\\?""#,
         reach: Reach::Line,
         token: None,
         precedence: 80,
@@ -433,7 +462,7 @@ pub static RULES: &[Rule] = &[
         name: "azure-storage-key",
         description: "88-char base64 storage account key next to a key or storage name",
         keywords: &["key", "storage"],
-        pattern: r"(?i-u)(?:key|storage)[^\r\n]{0,100}?(?P<secret>[A-Za-z0-9+/]{86}==)",
+        pattern: r"(?-u)(?P<secret>[A-Za-z0-9+/]{86}==)",
         reach: Reach::Line,
         token: Some(is_base64_byte),
         precedence: 40,
@@ -489,8 +518,8 @@ pub static RULES: &[Rule] = &[
             "key",
             "pat",
         ],
-        pattern: r#"(?i-u)(?P<key>[a-z0-9_.\-]*(?:password|passwd|passphrase|pwd|secret|token|credential|key|pat)[a-z0-9_.\-]*)["']?[ \t]*(?::=|=>|=|:)[ \t]*(?:"(?P<secret_dq>[^"\r\n]{1,512})"|'(?P<secret_sq>[^'\r\n]{1,512})'|`(?P<secret_bt>[^`\r\n]{1,512})`|(?P<secret_bare>[^\s"'`,;&=\[\](){}<>][^\s"'`,;&]{0,511}))"#,
-        reach: Reach::Line,
+        pattern: r#"(?i-u)(?P<key>[a-z0-9_.\-]*(?:password|passwd|passphrase|pwd|secret|token|credential|key|pat)[a-z0-9_.\-]*)["']?[ \t]*(?::=|=>|=|:)[ \t]*(?:"(?P<secret_dq>[^"\r\n]+)"|'(?P<secret_sq>[^'\r\n]+)'|`(?P<secret_bt>[^`\r\n]+)`|(?P<secret_bare>[^\s"'`,;&=\[\](){}<>][^\s"'`,;&]*))"#,
+        reach: Reach::Name,
         token: None,
         precedence: 10,
         in_lock_files: false,
@@ -499,6 +528,7 @@ pub static RULES: &[Rule] = &[
         fix: FIX_GENERIC,
         true_positives: &[
             Sample::found("DB_PASSWORD=Xk9#mQ2vL7pZ", 1, 13).at(".env.production"),
+            Sample::found("db:\n  password: S3cr3t!xyz  # prod only\n", 2, 13).at("config/db.yaml"),
             Sample::found("auth:\n  client_secret: GHMrFBAPreMBLzV2D_e~sd-pW6mq.x4Q-t\n", 2, 18)
                 .at("config/application-prod.yml"),
             Sample::found("{\n  \"ApiKey\": \"v25ZtWw87XOYwTWpaLCwgsAmTzxGD9UG\",\n}", 2, 14)
@@ -523,6 +553,15 @@ pub static RULES: &[Rule] = &[
             Sample::clean("password: \"********\"\nsecret: dummy-secret-value\nSECRET_KEY=your-secret-key-here\n"),
             Sample::clean("token: \"xxxxxxxxxxxxxxxx\"\npassword: changeme\napi_key: ProductionApiKeyName\n"),
             Sample::clean("ConnectionStrings__Storage=UseDevelopmentStorage=true\n"),
+            // Real-world shapes: a YAML reference, a badge token in a URL, a CI cache key
+            // template, a Rust lexer test string, a regex in a `pat` variable.
+            Sample::clean("  credentials: yegor256/home#assets/crates-credentials\n").at(".rultor.yml"),
+            Sample::clean("[![codecov](https://codecov.io/gh/o/r/graph/badge.svg?style=flat&token=B1EnafGlRL)](x)\n")
+                .at("README.md"),
+            Sample::clean("          key: project-cache-v7-<< parameters.img >>-{{ checksum \"Cargo.toml\" }}\n")
+                .at(".circleci/config.yml"),
+            Sample::clean("    let mut tokens = \"'a 'static 'struct 'r#gen 'r#prefix#lifetime\";\n").at("tests/test.rs"),
+            Sample::clean("    let pat = r\"(?i)\\b[a-z0-9]{44}(?:x|y)\\b\";\n").at("tests/fuzz.rs"),
             Sample::clean("let key = map.get(&token);\nif password == \"\" { return; }\n").at("src/lib.rs"),
             Sample::clean("\"resolved\": \"https://registry.npmjs.org/keyv/-/keyv-4.5.4.tgz\", \"token\": \"sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==\"\n")
                 .at("package-lock.json"),
@@ -533,8 +572,8 @@ pub static RULES: &[Rule] = &[
         name: "generic-secret-assignment/app-settings",
         description: "High-entropy value of a secret-like key in .NET <add key=\"…\" value=\"…\"/> settings",
         keywords: &["key"],
-        pattern: r#"(?i-u)\bkey[ \t]*=[ \t]*"(?P<key>[^"\r\n]{1,128})"[ \t]+value[ \t]*=[ \t]*"(?P<secret>[^"\r\n]{1,512})""#,
-        reach: Reach::Line,
+        pattern: r#"(?i-u)\bkey[ \t]*=[ \t]*"(?P<key>[^"\r\n]+)"[ \t]+value[ \t]*=[ \t]*"(?P<secret>[^"\r\n]+)""#,
+        reach: Reach::Name,
         token: None,
         precedence: 10,
         in_lock_files: false,

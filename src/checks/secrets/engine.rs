@@ -11,8 +11,7 @@ use super::FileScan;
 use crate::checks::suppress;
 use crate::model::{Finding, Location, Severity};
 use crate::secret::SecretValue;
-use regex::bytes::{Captures, Regex};
-use std::borrow::Cow;
+use regex::bytes::{CaptureLocations, Regex};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -22,6 +21,13 @@ const LINE_BEFORE: usize = 1024;
 const LINE_AFTER: usize = 2048;
 /// How far a window edge may move to avoid cutting a token (a key, a base64 run) in two.
 const TOKEN_SLACK: usize = 512;
+/// Longest name scanned back from a keyword for [`Reach::Name`] rules.
+const NAME_BACK: usize = 128;
+/// Bytes after a name's start that a [`Reach::Name`] rule may look at.
+const NAME_WINDOW: usize = 768;
+/// Regions closer than this are run as one, saving per-search overhead on keyword-dense
+/// files. Safe because every pattern needs its own keyword or context to match.
+const MERGE_GAP: usize = 256;
 
 /// A rule ready to run: its regex and the capture groups it uses.
 #[derive(Debug)]
@@ -52,11 +58,7 @@ impl Engine {
     /// Compiles `rules`, leaving out any entry whose pattern does not compile or whose id is
     /// not in `crate::rules` (the catalog tests make sure there are none).
     pub fn new(rules: &'static [Rule]) -> Self {
-        let compiled: Vec<Compiled> = rules
-            .iter()
-            .filter_map(compile)
-            .take(MAX_RULES)
-            .collect();
+        let compiled: Vec<Compiled> = rules.iter().filter_map(compile).take(MAX_RULES).collect();
         let prefilter = Prefilter::new(compiled.iter().map(|c| c.rule.keywords));
         Self {
             rules: compiled,
@@ -67,7 +69,11 @@ impl Engine {
 
 fn compile(rule: &'static Rule) -> Option<Compiled> {
     let default = crate::rules::find(rule.id)?.severity;
-    let regex = Regex::new(rule.pattern).ok()?;
+    let regex = if rule.reach == Reach::Name {
+        Regex::new(&format!("^(?:{})", rule.pattern)).ok()?
+    } else {
+        Regex::new(rule.pattern).ok()?
+    };
     let mut secret_groups = Vec::new();
     let (mut at_group, mut key_group, mut kind_group) = (None, None, None);
     for (index, name) in regex.capture_names().enumerate() {
@@ -123,8 +129,12 @@ pub fn scan(path: &str, bytes: &[u8]) -> FileScan {
         let Some(compiled) = engine.rules.get(index) else {
             continue;
         };
+        if spans.is_empty() {
+            continue;
+        }
+        let mut locations = compiled.regex.capture_locations();
         for span in spans {
-            run(compiled, file, bytes, *span, &mut found);
+            run(compiled, file, bytes, *span, &mut locations, &mut found);
         }
     }
     if found.is_empty() {
@@ -140,7 +150,7 @@ fn slice(bytes: &[u8], start: usize, end: usize) -> &[u8] {
 /// For each rule, the merged byte ranges its regex must cover. Empty when no keyword occurs.
 fn regions(engine: &Engine, file: FileKind, bytes: &[u8]) -> Vec<Vec<Span>> {
     let mut regions: Vec<Vec<Span>> = Vec::new();
-    for hit in engine.prefilter.hits(bytes) {
+    engine.prefilter.for_each_hit(bytes, |hit| {
         let mut mask = hit.rules;
         while mask != 0 {
             let index = mask.trailing_zeros() as usize;
@@ -157,6 +167,13 @@ fn regions(engine: &Engine, file: FileKind, bytes: &[u8]) -> Vec<Vec<Span>> {
             let Some(list) = regions.get_mut(index) else {
                 continue;
             };
+            if compiled.rule.reach == Reach::Name {
+                let span = name_window(bytes, &hit);
+                if list.last().map(|last| last.start) != Some(span.start) {
+                    list.push(span);
+                }
+                continue;
+            }
             if let Some(last) = list.last() {
                 if hit.start >= last.start && hit.end <= last.end {
                     continue; // Already covered: the common case on keyword-dense lines.
@@ -164,18 +181,40 @@ fn regions(engine: &Engine, file: FileKind, bytes: &[u8]) -> Vec<Vec<Span>> {
             }
             let span = region(bytes, &hit, compiled.rule.reach);
             match list.last_mut() {
-                Some(last) if span.start <= last.end && span.end >= last.start => {
+                Some(last)
+                    if span.start <= last.end.saturating_add(MERGE_GAP)
+                        && span.end >= last.start =>
+                {
                     last.start = last.start.min(span.start);
                     last.end = last.end.max(span.end);
                 }
                 _ => list.push(span),
             }
         }
-    }
-    for list in &mut regions {
-        merge(list);
+    });
+    for (list, compiled) in regions.iter_mut().zip(&engine.rules) {
+        if compiled.rule.reach != Reach::Name {
+            merge(list);
+        }
     }
     regions
+}
+
+/// Bytes that can make up a name (`DB_PASSWORD`, `spring.datasource.password`, `x-api-key`).
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
+}
+
+/// From the start of the name holding `hit` to the end of its line, bounded.
+fn name_window(bytes: &[u8], hit: &Hit) -> Span {
+    let floor = hit.start.saturating_sub(NAME_BACK);
+    let mut start = hit.start;
+    while start > floor && bytes.get(start - 1).copied().is_some_and(is_name_byte) {
+        start -= 1;
+    }
+    let hi = start.saturating_add(NAME_WINDOW).min(bytes.len());
+    let end = memchr::memchr(b'\n', slice(bytes, hit.end, hi)).map_or(hi, |i| hit.end + i);
+    Span { start, end }
 }
 
 /// Sorts and merges overlapping spans.
@@ -184,7 +223,9 @@ fn merge(list: &mut Vec<Span>) {
     let mut merged: Vec<Span> = Vec::with_capacity(list.len());
     for span in list.drain(..) {
         match merged.last_mut() {
-            Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+            Some(last) if span.start <= last.end.saturating_add(MERGE_GAP) => {
+                last.end = last.end.max(span.end);
+            }
             _ => merged.push(span),
         }
     }
@@ -194,20 +235,23 @@ fn merge(list: &mut Vec<Span>) {
 /// The bytes a rule looks at for one keyword hit.
 fn region(bytes: &[u8], hit: &Hit, reach: Reach) -> Span {
     let (before, after) = match reach {
-        Reach::Line => (LINE_BEFORE, LINE_AFTER),
+        Reach::Line | Reach::Name => (LINE_BEFORE, LINE_AFTER),
         Reach::Lines { before, after } => (before, after),
     };
     let lo = hit.start.saturating_sub(before);
     let hi = hit.end.saturating_add(after).min(bytes.len());
     let (start, end) = match reach {
-        Reach::Line => (
+        Reach::Line | Reach::Name => (
             memchr::memrchr(b'\n', slice(bytes, lo, hit.start)).map_or(lo, |i| lo + i + 1),
             memchr::memchr(b'\n', slice(bytes, hit.end, hi)).map_or(hi, |i| hit.end + i),
         ),
         Reach::Lines { .. } => (
             line_start_near(bytes, lo),
-            memchr::memchr(b'\n', slice(bytes, hi, hi.saturating_add(TOKEN_SLACK).min(bytes.len())))
-                .map_or(hi, |i| hi + i),
+            memchr::memchr(
+                b'\n',
+                slice(bytes, hi, hi.saturating_add(TOKEN_SLACK).min(bytes.len())),
+            )
+            .map_or(hi, |i| hi + i),
         ),
     };
     Span {
@@ -219,7 +263,8 @@ fn region(bytes: &[u8], hit: &Hit, reach: Reach) -> Span {
 /// The start of the line holding `offset`, if it is near; otherwise `offset`.
 fn line_start_near(bytes: &[u8], offset: usize) -> usize {
     let lo = offset.saturating_sub(TOKEN_SLACK);
-    memchr::memrchr(b'\n', slice(bytes, lo, offset)).map_or(if lo == 0 { 0 } else { offset }, |i| lo + i + 1)
+    memchr::memrchr(b'\n', slice(bytes, lo, offset))
+        .map_or(if lo == 0 { 0 } else { offset }, |i| lo + i + 1)
 }
 
 /// Bytes that can continue a token across a window edge.
@@ -248,34 +293,52 @@ fn extend_forward(bytes: &[u8], end: usize) -> usize {
 }
 
 /// Runs one rule's regex over one region and keeps what its validator accepts.
-fn run(compiled: &Compiled, file: FileKind, bytes: &[u8], region: Span, found: &mut Vec<Found>) {
+fn run(
+    compiled: &Compiled,
+    file: FileKind,
+    bytes: &[u8],
+    region: Span,
+    locations: &mut CaptureLocations,
+    found: &mut Vec<Found>,
+) {
     let rule = compiled.rule;
     let haystack = slice(bytes, region.start, region.end);
-    for caps in compiled.regex.captures_iter(haystack) {
-        let Some(secret) = compiled
-            .secret_groups
-            .iter()
-            .find_map(|g| caps.get(*g))
-        else {
+    let mut from = 0;
+    while from <= haystack.len() {
+        let Some(m) = compiled.regex.captures_read_at(locations, haystack, from) else {
+            break;
+        };
+        from = if m.end() > m.start() {
+            m.end()
+        } else {
+            m.end() + 1
+        };
+        let group = |g: Option<usize>| -> Option<Span> {
+            let (start, end) = locations.get(g?)?;
+            Some(Span {
+                start: region.start + start,
+                end: region.start + end,
+            })
+        };
+        let Some(value) = compiled.secret_groups.iter().find_map(|g| group(Some(*g))) else {
             continue;
         };
-        let value = Span {
-            start: region.start + secret.start(),
-            end: region.start + secret.end(),
-        };
         if let Some(is_token) = rule.token {
-            let before = value.start.checked_sub(1).and_then(|i| bytes.get(i)).copied();
+            let before = value
+                .start
+                .checked_sub(1)
+                .and_then(|i| bytes.get(i))
+                .copied();
             let after = bytes.get(value.end).copied();
             if before.is_some_and(is_token) || after.is_some_and(is_token) {
                 continue;
             }
         }
-        let text = String::from_utf8_lossy(secret.as_bytes());
-        if placeholder::is_not_a_secret(&text) || rule.allow.contains(&text.as_ref()) {
-            continue;
-        }
-        let key = group_text(&caps, compiled.key_group);
-        let kind = group_text(&caps, compiled.kind_group);
+        let text = String::from_utf8_lossy(slice(bytes, value.start, value.end));
+        let key = group(compiled.key_group)
+            .map(|s| String::from_utf8_lossy(slice(bytes, s.start, s.end)));
+        let kind = group(compiled.kind_group)
+            .map(|s| String::from_utf8_lossy(slice(bytes, s.start, s.end)));
         let candidate = Candidate {
             bytes,
             file,
@@ -287,16 +350,14 @@ fn run(compiled: &Compiled, file: FileKind, bytes: &[u8], region: Span, found: &
             quoted: is_quoted(bytes, value),
             default: compiled.default,
         };
+        // The rule's own validator first: it rejects most matches cheaply.
         let Some(verdict) = (rule.validate)(&candidate) else {
             continue;
         };
-        let at = compiled
-            .at_group
-            .and_then(|g| caps.get(g))
-            .map_or(value, |m| Span {
-                start: region.start + m.start(),
-                end: region.start + m.end(),
-            });
+        if placeholder::is_not_a_secret(&text) || rule.allow.contains(&text.as_ref()) {
+            continue;
+        }
+        let at = group(compiled.at_group).unwrap_or(value);
         found.push(Found {
             rule,
             precedence: rule.precedence,
@@ -310,12 +371,6 @@ fn run(compiled: &Compiled, file: FileKind, bytes: &[u8], region: Span, found: &
             value: SecretValue::new(verdict.value.unwrap_or_else(|| text.into_owned())),
         });
     }
-}
-
-fn group_text<'h>(caps: &Captures<'h>, group: Option<usize>) -> Option<Cow<'h, str>> {
-    group
-        .and_then(|g| caps.get(g))
-        .map(|m| String::from_utf8_lossy(m.as_bytes()))
 }
 
 /// Whether the value sits between a pair of matching quotes.

@@ -39,42 +39,139 @@ const SECRET_ENDINGS: &[&str] = &[
     "storagekey",
     "primarykey",
     "secondarykey",
-    "pat",
 ];
+
+/// A name ending in `pat` is a personal access token only next to a platform word;
+/// `pat` alone is usually a pattern.
+const PAT_PLATFORMS: &[&str] = &["devops", "ado", "azdo", "github", "gitlab", "personal"];
+
+/// Words that mark a human-chosen password, which may be short.
+const PASSWORD_WORDS: &[&str] = &["password", "passwd", "passphrase", "pwd"];
+
+/// Shortest value reported for a password-like name.
+const MIN_PASSWORD_LEN: usize = 8;
+/// Shortest value reported for any other name: tokens and keys are machine-generated and
+/// long, and a 10-character `token=` is usually a public badge id.
+const MIN_TOKEN_LEN: usize = 16;
 
 /// Endings that make a secret-sounding name about something else: where the secret lives,
 /// what it is called, how long it lasts (`secret_name`, `token_url`, `password_min_length`).
 const NON_SECRET_ENDINGS: &[&str] = &[
-    "name", "names", "id", "ids", "path", "file", "filename", "dir", "url", "uri", "endpoint",
-    "host", "port", "type", "kind", "length", "len", "size", "count", "env", "var", "variable",
-    "ref", "reference", "header", "field", "param", "parameter", "policy", "mode", "format",
-    "version", "expiry", "expiration", "expires", "expiresin", "expiresat", "ttl", "timeout",
-    "lifetime", "hint", "label", "description", "desc", "prefix", "suffix", "enabled",
-    "required", "provider", "source", "store", "vault", "location", "method", "algorithm", "alg",
-    "scope", "scopes", "issuer", "audience", "regex", "pattern", "template", "usage", "index",
-    "hash", "digest", "checksum", "fingerprint", "thumbprint", "kid", "rotation", "created",
-    "updated", "date", "time", "placeholder",
+    "name",
+    "names",
+    "id",
+    "ids",
+    "path",
+    "file",
+    "filename",
+    "dir",
+    "url",
+    "uri",
+    "endpoint",
+    "host",
+    "port",
+    "type",
+    "kind",
+    "length",
+    "len",
+    "size",
+    "count",
+    "env",
+    "var",
+    "variable",
+    "ref",
+    "reference",
+    "header",
+    "field",
+    "param",
+    "parameter",
+    "policy",
+    "mode",
+    "format",
+    "version",
+    "expiry",
+    "expiration",
+    "expires",
+    "expiresin",
+    "expiresat",
+    "ttl",
+    "timeout",
+    "lifetime",
+    "hint",
+    "label",
+    "description",
+    "desc",
+    "prefix",
+    "suffix",
+    "enabled",
+    "required",
+    "provider",
+    "source",
+    "store",
+    "vault",
+    "location",
+    "method",
+    "algorithm",
+    "alg",
+    "scope",
+    "scopes",
+    "issuer",
+    "audience",
+    "regex",
+    "pattern",
+    "template",
+    "usage",
+    "index",
+    "hash",
+    "digest",
+    "checksum",
+    "fingerprint",
+    "thumbprint",
+    "kid",
+    "rotation",
+    "created",
+    "updated",
+    "date",
+    "time",
+    "placeholder",
 ];
 
 /// Values that are configuration switches, not secrets.
 const KEYWORD_VALUES: &[&str] = &[
-    "true", "false", "yes", "no", "on", "off", "null", "nil", "none", "undefined", "required",
-    "optional", "enabled", "disabled",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "null",
+    "nil",
+    "none",
+    "undefined",
+    "required",
+    "optional",
+    "enabled",
+    "disabled",
 ];
 
 /// Whether a key name says its value is a credential.
 pub fn is_secret_key(key: &str) -> bool {
-    let norm: String = key
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
+    let norm = normalize(key);
     if norm.is_empty() || NON_SECRET_ENDINGS.iter().any(|e| norm.ends_with(e)) {
         return false;
     }
     norm == "key"
         || SECRET_WORDS.iter().any(|w| norm.contains(w))
         || SECRET_ENDINGS.iter().any(|e| norm.ends_with(e))
+        || (norm.ends_with("pat") && PAT_PLATFORMS.iter().any(|p| norm.contains(p)))
+}
+
+/// Normalised name: lowercase letters and digits only.
+fn normalize(key: &str) -> String {
+    key.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// A path (`/etc/x`, `./x`, `~/x`, `C:\x`).
@@ -112,37 +209,52 @@ fn is_word(segment: &str) -> bool {
 /// `SECRET_KEY_FROM_VAULT`): a name or a phrase, not generated randomness.
 fn is_wordy(v: &str) -> bool {
     let mut segments = Vec::new();
-    for piece in v.split(|c: char| matches!(c, '-' | '_' | '.' | '/' | ':' | ' ' | '@' | '\\' | ',')) {
+    for piece in v.split(|c: char| {
+        matches!(
+            c,
+            '-' | '_' | '.' | '/' | ':' | ' ' | '@' | '\\' | ',' | '#' | '=' | ';' | '&'
+        )
+    }) {
         // Split camelCase humps: `ProdSecret` → `Prod`, `Secret`.
         let mut start = 0;
         let bytes = piece.as_bytes();
         for i in 1..bytes.len() {
             let (prev, cur) = (bytes.get(i - 1).copied(), bytes.get(i).copied());
-            if prev.is_some_and(|p| p.is_ascii_lowercase()) && cur.is_some_and(|c| c.is_ascii_uppercase()) {
+            if prev.is_some_and(|p| p.is_ascii_lowercase())
+                && cur.is_some_and(|c| c.is_ascii_uppercase())
+            {
                 segments.push(piece.get(start..i).unwrap_or(""));
                 start = i;
             }
         }
         segments.push(piece.get(start..).unwrap_or(""));
     }
-    segments.iter().filter(|s| !s.is_empty()).all(|s| is_word(s))
+    segments
+        .iter()
+        .filter(|s| !s.is_empty())
+        .all(|s| is_word(s))
 }
 
 /// Length in characters and entropy of a value that looks generated, or `None`.
-pub fn random_value(c: &Candidate<'_>) -> Option<(usize, f64)> {
+pub fn random_value(c: &Candidate<'_>, min_len: usize) -> Option<(usize, f64)> {
     let v = c.secret.trim();
     let len = v.chars().count();
-    if !(8..=512).contains(&len) {
+    if !(min_len..=512).contains(&len) {
         return None;
     }
-    if !c.quoted && (c.file.code || v.contains('(') || v.contains('[')) {
-        return None; // An expression, not a literal.
+    if !c.quoted && (c.file.code || v.contains('(') || v.contains('[') || continues(c)) {
+        return None; // An expression or an unquoted phrase, not a literal.
+    }
+    if v.split_ascii_whitespace().count() > 2 {
+        return None; // Prose or code, not a credential.
     }
     let lower = v.to_ascii_lowercase();
     if is_guid(v)
         || is_digest(v)
         || KEYWORD_VALUES.contains(&lower.as_str())
-        || v.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b',' | b'-' | b'_' | b'+' | b':' | b' '))
+        || v.bytes().all(|b| {
+            b.is_ascii_digit() || matches!(b, b'.' | b',' | b'-' | b'_' | b'+' | b':' | b' ')
+        })
         || v.contains("://")
         || is_path(v)
         || is_wordy(v)
@@ -159,14 +271,39 @@ pub fn random_value(c: &Candidate<'_>) -> Option<(usize, f64)> {
     Some((len, entropy))
 }
 
+/// Whether an unquoted value is followed by more words on its line (`key: cache-v1-<< x >>`),
+/// i.e. it is only the first word of a phrase. A trailing comment or separator is fine.
+fn continues(c: &Candidate<'_>) -> bool {
+    let rest = c.bytes.get(c.end..).unwrap_or(&[]);
+    let rest = rest.get(..rest.len().min(256)).unwrap_or(&[]);
+    let Some(next) = rest.iter().position(|b| *b != b' ' && *b != b'\t') else {
+        return false;
+    };
+    let after = rest.get(next..).unwrap_or(&[]);
+    match after.first() {
+        None | Some(b'\r' | b'\n' | b'#' | b',' | b';' | b'}' | b']' | b'&') => false,
+        Some(b'/') => after.get(1) != Some(&b'/'),
+        // Right after the value (no blank): not another word.
+        Some(_) => next > 0,
+    }
+}
+
 /// A secret-like name assigned a random-looking literal.
 pub fn assignment(c: &Candidate<'_>) -> Option<Verdict> {
+    if c.file.code && !c.quoted {
+        return None; // In source code only literals are values; this is an expression.
+    }
     let key = c.key?;
     if !is_secret_key(key) {
         return None;
     }
-    let (len, entropy) = random_value(c)?;
-    let norm = key.to_ascii_lowercase();
+    let norm = normalize(key);
+    let min_len = if PASSWORD_WORDS.iter().any(|w| norm.contains(w)) {
+        MIN_PASSWORD_LEN
+    } else {
+        MIN_TOKEN_LEN
+    };
+    let (len, entropy) = random_value(c, min_len)?;
     let legacy = if norm.contains("secret") && matches!(len, 32 | 34 | 44) {
         "; the length of a legacy Entra ID client secret"
     } else {
@@ -221,6 +358,8 @@ mod tests {
             "path",
             "pattern",
             "token_type",
+            "pat",
+            "regex_pat",
             "",
         ] {
             assert!(!is_secret_key(k), "{k}");
@@ -240,7 +379,11 @@ mod tests {
         ] {
             assert!(is_wordy(v), "{v}");
         }
-        for v in ["J5q-8Nw.S0_kX3vRt7ZpL2mB9cYh4Gd1", "Summer2024!", "Xk9#mQ2vL7"] {
+        for v in [
+            "J5q-8Nw.S0_kX3vRt7ZpL2mB9cYh4Gd1",
+            "Summer2024!",
+            "Xk9#mQ2vL7",
+        ] {
             assert!(!is_wordy(v), "{v}");
         }
     }

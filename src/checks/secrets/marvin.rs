@@ -9,7 +9,14 @@
 //! `IsAzureAadClientAppIdentifiableSecret`, `CustomAlphabetEncoder`, `Marvin`): Marvin32 over the
 //! Latin-1 bytes of the first 37 characters with the seed `"AadPwd00"`, the 64-bit result folded
 //! to 32 bits (`high ^ low`), that value written in base 66 over Entra's password alphabet, most
-//! significant digit first, and only its first three digits kept.
+//! significant digit first, and its first three digits kept.
+//!
+//! One detail differs between sources. Microsoft's validator writes the number without leading
+//! zeros; secrets Entra actually issued carry it left-padded with the zero digit (`a`) to six
+//! digits, the width of a `u32` in base 66 (seen on a publicly leaked secret whose checksum is
+//! below 66⁵ and which validates only padded). The two agree whenever the number has six digits
+//! (about 71% of secrets); for the rest both forms are accepted, which leaves a false match at
+//! about 2 in 66³ (7 in a million). Generated secrets use the padded form.
 
 /// Seed Entra uses for client secret checksums: the ASCII bytes of `AadPwd00`, big-endian.
 const ENTRA_SECRET_CHECKSUM_SEED: u64 = 0x4161_6450_7764_3030;
@@ -70,24 +77,37 @@ pub fn is_entra_secret_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~')
 }
 
-/// The three checksum characters Entra appends to `body` (the first 37 characters of a
-/// current secret), or `None` when the checksum's base-66 form is shorter than three digits
-/// (Entra cannot issue such a secret).
-fn checksum_chars(body: &[u8]) -> Option<[u8; 3]> {
+/// The checksum of `body` (the first 37 characters of a current secret) in base 66, most
+/// significant digit first, left-padded with the zero digit to six, and how many of the six
+/// digits are significant.
+fn checksum_digits(body: &[u8]) -> ([u8; 6], usize) {
     let mut value = marvin32_hash32(body, ENTRA_SECRET_CHECKSUM_SEED);
     let radix = ENTRA_SECRET_ALPHABET.len() as u32;
-    // Digits come out least significant first; a u32 has at most 6 base-66 digits.
-    let mut digits = [0u8; 6];
-    let mut count = 0;
-    while value > 0 && count < digits.len() {
-        digits[count] = ENTRA_SECRET_ALPHABET[(value % radix) as usize];
+    let mut digits = [ENTRA_SECRET_ALPHABET[0]; 6];
+    let mut significant = 0;
+    // A u32 has at most six base-66 digits; fill from the least significant end.
+    for slot in digits.iter_mut().rev() {
+        if value == 0 {
+            break;
+        }
+        *slot = ENTRA_SECRET_ALPHABET[(value % radix) as usize];
         value /= radix;
-        count += 1;
+        significant += 1;
     }
-    if count < 3 {
-        return None;
-    }
-    Some([digits[count - 1], digits[count - 2], digits[count - 3]])
+    (digits, significant)
+}
+
+/// The three characters Entra appends: the first three of the zero-padded checksum.
+fn padded_tail(digits: &[u8; 6]) -> [u8; 3] {
+    [digits[0], digits[1], digits[2]]
+}
+
+/// The three characters Microsoft's validator expects: the first three significant digits,
+/// when there are at least three.
+fn unpadded_tail(digits: &[u8; 6], significant: usize) -> Option<[u8; 3]> {
+    let first = digits.len().checked_sub(significant)?;
+    let tail = digits.get(first..first + 3)?;
+    Some([tail[0], tail[1], tail[2]])
 }
 
 /// Whether `secret` is a current-format (`xxx8Q~…`, 40 characters) Entra client secret whose
@@ -102,13 +122,14 @@ pub fn entra_secret_checksum_valid(secret: &str) -> bool {
         return false;
     }
     let (body, tail) = bytes.split_at(CHECKSUMMED_LEN);
-    checksum_chars(body).is_some_and(|expected| expected.as_slice() == tail)
+    let (digits, significant) = checksum_digits(body);
+    padded_tail(&digits).as_slice() == tail
+        || unpadded_tail(&digits, significant).is_some_and(|t| t.as_slice() == tail)
 }
 
 /// Completes the first 37 characters of a current-format secret (`xxx8Q~` + 31 characters) with
 /// the checksum Entra would append, so demos and tests can make realistic synthetic secrets.
-/// `None` when `body` is not 37 secret characters with `8Q~` at offset 3, or when no
-/// three-character checksum exists for it.
+/// `None` when `body` is not 37 secret characters with `8Q~` at offset 3.
 pub fn complete_entra_secret(body: &str) -> Option<String> {
     let bytes = body.as_bytes();
     if bytes.len() != CHECKSUMMED_LEN
@@ -117,7 +138,7 @@ pub fn complete_entra_secret(body: &str) -> Option<String> {
     {
         return None;
     }
-    let tail = checksum_chars(bytes)?;
+    let tail = padded_tail(&checksum_digits(bytes).0);
     let mut secret = String::with_capacity(ENTRA_SECRET_LEN);
     secret.push_str(body);
     secret.extend(tail.iter().map(|b| char::from(*b)));
@@ -132,7 +153,10 @@ mod tests {
     /// microsoft/security-utilities.
     #[test]
     fn symcrypt_reference_vectors() {
-        assert_eq!(marvin32(b"abc", 0xd53c_d9ce_cd08_93b7), 0x22c7_4339_4927_69bf);
+        assert_eq!(
+            marvin32(b"abc", 0xd53c_d9ce_cd08_93b7),
+            0x22c7_4339_4927_69bf
+        );
         assert_eq!(marvin32_hash32(b"abc", 0xd53c_d9ce_cd08_93b7), 0x6be0_2a86);
         assert_eq!(
             marvin32(b"abcdefghijklmnopqrstuvwxyz", 0x0ddd_deee_efff_f000),
@@ -155,7 +179,11 @@ mod tests {
             (seed0, &[134, 66, 220, 89], 0x7008_f2e8_7e9c_f556),
             (seed0, &[21, 63, 183, 152, 38], 0xe6c0_8c6d_a2af_a997),
             (seed0, &[9, 50, 230, 36, 108, 71], 0x6f04_bf1a_5ea2_4060),
-            (seed0, &[171, 66, 126, 168, 209, 15, 199], 0xe118_47e4_f067_8c41),
+            (
+                seed0,
+                &[171, 66, 126, 168, 209, 15, 199],
+                0xe118_47e4_f067_8c41,
+            ),
             (seed1, &[], 0x10a9_d5d3_996f_d65d),
             (seed1, &[175], 0x6820_1f91_960e_bf91),
             (seed1, &[231, 15], 0x64b5_8163_1f6a_b378),
@@ -163,7 +191,11 @@ mod tests {
             (seed1, &[134, 66, 220, 89], 0x3628_9d96_54fb_49f6),
             (seed1, &[21, 63, 183, 152, 38], 0x0a06_114b_1346_4dbd),
             (seed1, &[9, 50, 230, 36, 108, 71], 0xd6dd_5e40_ad1b_c2ed),
-            (seed1, &[171, 66, 126, 168, 209, 15, 199], 0xe203_987d_ba25_2fb3),
+            (
+                seed1,
+                &[171, 66, 126, 168, 209, 15, 199],
+                0xe203_987d_ba25_2fb3,
+            ),
             (seed2, &[0], 0xa37f_b0da_2eca_e06c),
             (seed2, &[255], 0xfece_f370_701a_e054),
             (seed2, &[0, 255], 0xa638_e757_0004_8880),
@@ -180,7 +212,11 @@ mod tests {
             (seed2, &[0, 255, 0, 255, 0, 255, 0], 0x7187_6f2e_fb1b_0ee8),
         ];
         for (seed, data, expected) in cases {
-            assert_eq!(marvin32(data, *seed), *expected, "seed {seed:#x} data {data:?}");
+            assert_eq!(
+                marvin32(data, *seed),
+                *expected,
+                "seed {seed:#x} data {data:?}"
+            );
             let folded = ((expected >> 32) as u32) ^ (*expected as u32);
             assert_eq!(marvin32_hash32(data, *seed), folded);
         }
@@ -195,14 +231,47 @@ mod tests {
         assert_eq!(example.len(), ENTRA_SECRET_LEN);
         assert!(entra_secret_checksum_valid(example));
         // Any change to a checksummed character or to the checksum breaks it.
-        assert!(!entra_secret_checksum_valid(&example.replacen("zzz8", "zzy8", 1)));
+        assert!(!entra_secret_checksum_valid(
+            &example.replacen("zzz8", "zzy8", 1)
+        ));
         assert!(!entra_secret_checksum_valid(&example.replace("blP", "blQ")));
+    }
+
+    /// A secret from the benchmark generator (an independent Python implementation) whose
+    /// checksum is below 66⁵, so only the zero-padded form of its checksum matches.
+    #[test]
+    fn padded_checksum_from_an_independent_generator_validates() {
+        let secret = concat!("22w8Q", "~NgMG65pc_V5Teo97ly1GaDc32~VOZP4a6X");
+        let (digits, significant) = checksum_digits(secret.as_bytes().split_at(37).0);
+        assert_eq!(significant, 5);
+        assert_eq!(&digits, b"a6XCmJ");
+        assert!(entra_secret_checksum_valid(secret));
+        // Microsoft's unpadded form of the same checksum is accepted too.
+        assert!(entra_secret_checksum_valid(&secret.replace("a6X", "6XC")));
+        assert!(!entra_secret_checksum_valid(&secret.replace("a6X", "a6Y")));
+        assert_eq!(
+            complete_entra_secret(secret.split_at(37).0).as_deref(),
+            Some(secret)
+        );
+    }
+
+    #[test]
+    fn checksum_digits_pad_with_the_zero_digit() {
+        let (digits, significant) = checksum_digits(b"");
+        assert!(significant <= 6);
+        assert!(digits.iter().all(|d| ENTRA_SECRET_ALPHABET.contains(d)));
+        assert!(unpadded_tail(&[b'a', b'a', b'a', b'a', b'b', b'c'], 2).is_none());
+        assert_eq!(
+            unpadded_tail(&[b'a', b'a', b'x', b'y', b'z', b'c'], 4),
+            Some(*b"xyz")
+        );
+        assert_eq!(padded_tail(&[b'a', b'a', b'x', b'y', b'z', b'c']), *b"aax");
     }
 
     #[test]
     fn generated_secret_round_trips() {
         let body = concat!("Qm4", "8Q~", "Zk1.r-Tq_9wXe~Lp3VbNa7CyUd2HsFj");
-        let secret = complete_entra_secret(body).expect("checksum exists");
+        let secret = complete_entra_secret(body).expect("valid body");
         assert_eq!(secret.len(), ENTRA_SECRET_LEN);
         assert!(secret.starts_with(body));
         assert!(entra_secret_checksum_valid(&secret));
@@ -214,7 +283,9 @@ mod tests {
     #[test]
     fn wrong_shapes_are_never_valid() {
         assert!(!entra_secret_checksum_valid(""));
-        assert!(!entra_secret_checksum_valid("abc7Q~zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"));
+        assert!(!entra_secret_checksum_valid(
+            "abc7Q~zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+        ));
         assert!(!entra_secret_checksum_valid(
             "zzz8Q~zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzblP1"
         ));

@@ -77,7 +77,11 @@ pub fn is_reference(value: &str) -> bool {
         }
     }
     if let Some(name) = v.strip_prefix("__").and_then(|s| s.strip_suffix("__")) {
-        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.') {
+        if !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+        {
             return true;
         }
     }
@@ -98,12 +102,18 @@ pub fn is_placeholder(value: &str) -> bool {
     if v.is_empty() {
         return true;
     }
-    let wrapped = |open: char, close: char| v.len() >= 2 && v.starts_with(open) && v.ends_with(close);
+    let wrapped =
+        |open: char, close: char| v.len() >= 2 && v.starts_with(open) && v.ends_with(close);
     if wrapped('<', '>') || wrapped('[', ']') || wrapped('{', '}') {
         return true;
     }
     let lower = v.to_ascii_lowercase();
-    if lower.contains("xxxx") || v.contains("***") || v.contains("...") || v.contains('…') || v.contains('•') {
+    if lower.contains("xxxx")
+        || v.contains("***")
+        || v.contains("...")
+        || v.contains('…')
+        || v.contains('•')
+    {
         return true;
     }
     if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
@@ -159,9 +169,9 @@ pub fn is_digest(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
     let algorithms = ["sha1", "sha224", "sha256", "sha384", "sha512", "md5"];
     if algorithms.iter().any(|a| {
-        lower
-            .strip_prefix(a)
-            .is_some_and(|rest| rest.starts_with(':') || rest.starts_with('-') || rest.starts_with('='))
+        lower.strip_prefix(a).is_some_and(|rest| {
+            rest.starts_with(':') || rest.starts_with('-') || rest.starts_with('=')
+        })
     }) {
         return true;
     }

@@ -36,7 +36,8 @@ impl<'a> Cursor<'a> {
         let newlines = memchr::memchr_iter(b'\n', gap).count();
         if newlines > 0 {
             self.line += newlines;
-            self.line_start = memchr::memrchr(b'\n', gap).map_or(self.line_start, |i| self.offset + i + 1);
+            self.line_start =
+                memchr::memrchr(b'\n', gap).map_or(self.line_start, |i| self.offset + i + 1);
             self.column = 1 + char_count(self.bytes.get(self.line_start..offset).unwrap_or(&[]));
         } else {
             self.column += char_count(gap);
@@ -89,7 +90,10 @@ mod tests {
     #[test]
     fn invalid_utf8_counts_like_lossy_decoding() {
         let bytes = b"a\xff\xfeb";
-        assert_eq!(char_count(bytes), String::from_utf8_lossy(bytes).chars().count());
+        assert_eq!(
+            char_count(bytes),
+            String::from_utf8_lossy(bytes).chars().count()
+        );
         let mut c = Cursor::new(bytes);
         assert_eq!(c.position(3), (1, 4));
     }

@@ -1,8 +1,12 @@
-//! The keyword pass: one Aho-Corasick sweep over the file decides which rules run, and where.
+//! The keyword pass: one sweep over the file decides which rules run, and where.
 //!
 //! Regexes are the expensive part of secret scanning; most files contain none of the words
-//! that precede a secret, so they cost this single pass and nothing else.
+//! that precede a secret, so they cost this single pass and nothing else. Matching is ASCII
+//! case-insensitive. Where the CPU has it, aho-corasick's SIMD "Teddy" searcher runs over a
+//! lowercased copy of each 64 KiB chunk (about twice the speed of a case-insensitive
+//! automaton); otherwise a case-insensitive Aho-Corasick DFA does the same job.
 
+use aho_corasick::packed;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 /// One keyword occurrence and the rules that asked for it.
@@ -12,28 +16,41 @@ pub struct Hit {
     pub start: usize,
     /// Byte offset just past the keyword.
     pub end: usize,
-    /// Bit `i` is set when rule `i` listed this keyword.
+    /// Bit `i` is set when rule `i` listed this keyword (or one inside it).
     pub rules: u64,
-}
-
-/// Every rule's keywords in one automaton, ASCII case-insensitive.
-#[derive(Debug)]
-pub struct Prefilter {
-    automaton: Option<AhoCorasick>,
-    masks: Vec<u64>,
 }
 
 /// Most rules one prefilter can route (one bit each).
 pub const MAX_RULES: usize = 64;
 
+/// Bytes lowercased and searched at a time by the SIMD searcher.
+const CHUNK: usize = 64 * 1024;
+
+/// The search machinery, best available first.
+#[derive(Debug)]
+enum Finder {
+    /// SIMD multi-substring search over lowercased chunks.
+    Teddy(packed::Searcher),
+    /// Case-insensitive automaton, for CPUs without the SIMD searcher.
+    Automaton(AhoCorasick),
+}
+
+/// Every rule's keywords in one searcher.
+#[derive(Debug)]
+pub struct Prefilter {
+    finder: Option<Finder>,
+    masks: Vec<u64>,
+    longest: usize,
+}
+
 impl Prefilter {
-    /// Builds the automaton from each rule's keyword list; index `i` of `keywords` is rule `i`.
+    /// Builds the searcher from each rule's keyword list; index `i` of `keywords` is rule `i`.
     /// Rules past [`MAX_RULES`] are ignored.
     pub fn new<'a>(keywords: impl IntoIterator<Item = &'a [&'a str]>) -> Self {
         let mut words: Vec<String> = Vec::new();
         let mut masks: Vec<u64> = Vec::new();
         for (index, list) in keywords.into_iter().enumerate().take(MAX_RULES) {
-            for word in list {
+            for word in list.iter().filter(|w| !w.is_empty()) {
                 let word = word.to_ascii_lowercase();
                 match words.iter().position(|w| *w == word) {
                     Some(at) => masks[at] |= 1 << index,
@@ -44,32 +61,106 @@ impl Prefilter {
                 }
             }
         }
-        let automaton = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&words)
-            .ok();
-        Self { automaton, masks }
+        // A keyword reports for every keyword inside it: the SIMD searcher reports only the
+        // longest keyword starting at a position.
+        let closed: Vec<u64> = words
+            .iter()
+            .map(|outer| {
+                words
+                    .iter()
+                    .zip(&masks)
+                    .filter(|(inner, _)| outer.contains(inner.as_str()))
+                    .fold(0, |acc, (_, mask)| acc | mask)
+            })
+            .collect();
+        let teddy = packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostLongest)
+            .only_teddy(true)
+            .builder()
+            .extend(&words)
+            .build();
+        let finder = match teddy {
+            Some(searcher) => Some(Finder::Teddy(searcher)),
+            None => AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&words)
+                .ok()
+                .map(Finder::Automaton),
+        };
+        Self {
+            finder,
+            masks: closed,
+            longest: words.iter().map(String::len).max().unwrap_or(1),
+        }
     }
 
-    /// Whether the automaton could be built (always, for the built-in keyword lists).
+    /// Whether a searcher could be built (always, for the built-in keyword lists).
     #[cfg(test)]
     pub fn is_ready(&self) -> bool {
-        self.automaton.is_some()
+        self.finder.is_some()
     }
 
-    /// Every keyword occurrence in `bytes`, overlapping ones included (`clientSecret` also
-    /// yields `secret`), in order of where they end.
-    pub fn hits<'a>(&'a self, bytes: &'a [u8]) -> impl Iterator<Item = Hit> + 'a {
-        self.automaton
-            .iter()
-            .flat_map(move |ac| ac.find_overlapping_iter(bytes))
-            .map(|m| Hit {
-                start: m.start(),
-                end: m.end(),
-                rules: self.masks.get(m.pattern().as_usize()).copied().unwrap_or(0),
-            })
+    fn mask(&self, pattern: usize) -> u64 {
+        self.masks.get(pattern).copied().unwrap_or(0)
+    }
+
+    /// Calls `found` for every keyword occurrence in `bytes`, ASCII case-insensitively, in
+    /// order of position. Keywords inside a longer keyword are folded into its mask.
+    pub fn for_each_hit(&self, bytes: &[u8], mut found: impl FnMut(Hit)) {
+        match &self.finder {
+            Some(Finder::Teddy(searcher)) => self.teddy_hits(searcher, bytes, &mut found),
+            Some(Finder::Automaton(ac)) => {
+                for m in ac.find_overlapping_iter(bytes) {
+                    found(Hit {
+                        start: m.start(),
+                        end: m.end(),
+                        rules: self.mask(m.pattern().as_usize()),
+                    });
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Lowercases `bytes` a chunk at a time (plus enough overlap for a keyword crossing the
+    /// chunk edge) and reports every position where a keyword starts.
+    fn teddy_hits(&self, searcher: &packed::Searcher, bytes: &[u8], found: &mut impl FnMut(Hit)) {
+        let overlap = self.longest.saturating_sub(1);
+        let mut lower = Vec::with_capacity(bytes.len().min(CHUNK + overlap));
+        let mut base = 0;
+        while base < bytes.len() {
+            let end = base.saturating_add(CHUNK + overlap).min(bytes.len());
+            lower.clear();
+            lower.extend(
+                bytes
+                    .get(base..end)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(u8::to_ascii_lowercase),
+            );
+            // Keywords starting in the overlap belong to the next chunk.
+            let limit = CHUNK.min(lower.len());
+            let mut at = 0;
+            while at < limit {
+                let Some(m) = searcher.find_in(&lower, aho_corasick::Span::from(at..lower.len()))
+                else {
+                    break;
+                };
+                if m.start() >= limit {
+                    break;
+                }
+                found(Hit {
+                    start: base + m.start(),
+                    end: base + m.end(),
+                    rules: self.mask(m.pattern().as_usize()),
+                });
+                // Resume one byte on, so keywords starting inside this one are seen too.
+                at = m.start() + 1;
+            }
+            base += CHUNK;
+        }
     }
 }
 
@@ -77,22 +168,62 @@ impl Prefilter {
 mod tests {
     use super::*;
 
+    fn hits(pre: &Prefilter, text: &[u8]) -> Vec<(usize, usize, u64)> {
+        let mut out = Vec::new();
+        pre.for_each_hit(text, |h| out.push((h.start, h.end, h.rules)));
+        out
+    }
+
     #[test]
     fn routes_hits_to_the_rules_that_asked() {
         let pre = Prefilter::new([&["secret", "key"][..], &["clientSecret"][..], &["KEY"][..]]);
         assert!(pre.is_ready());
-        let mut hits: Vec<(usize, usize, u64)> = pre
-            .hits(b"x clientsecret AccountKey")
-            .map(|h| (h.start, h.end, h.rules))
-            .collect();
-        hits.sort_unstable();
-        // `clientsecret` contains `secret`; `key` is shared by rules 0 and 2.
-        assert_eq!(hits, vec![(2, 14, 0b010), (8, 14, 0b001), (22, 25, 0b101)]);
+        let found = hits(&pre, b"x CLIENTsecret AccountKey");
+        // `clientsecret` also carries `secret`'s rule; `key` is shared by rules 0 and 2.
+        assert!(found.contains(&(2, 14, 0b011)), "{found:?}");
+        assert!(found.contains(&(22, 25, 0b101)), "{found:?}");
     }
 
     #[test]
     fn no_keyword_no_hit() {
         let pre = Prefilter::new([&["password"][..]]);
-        assert_eq!(pre.hits(b"nothing to see here").count(), 0);
+        assert!(hits(&pre, b"nothing to see here").is_empty());
+    }
+
+    #[test]
+    fn keywords_across_chunk_edges_are_found_once() {
+        let pre = Prefilter::new([&["password"][..], &["word"][..]]);
+        for offset in [CHUNK - 8, CHUNK - 4, CHUNK - 1, CHUNK, CHUNK + 1] {
+            let mut text = vec![b'.'; offset];
+            text.extend_from_slice(b"PassWord");
+            text.extend_from_slice(&[b'.'; 100]);
+            let found = hits(&pre, &text);
+            assert_eq!(found.len(), 2, "offset {offset}: {found:?}");
+            assert_eq!(found[0], (offset, offset + 8, 0b11));
+            assert_eq!(found[1], (offset + 4, offset + 8, 0b10));
+        }
+    }
+
+    #[test]
+    fn automaton_fallback_finds_the_same_hits() {
+        let pre = Prefilter::new([&["secret", "key"][..], &["clientSecret"][..]]);
+        let text = b"clientSECRET=1; api_key=2; KEY\nsecretkey";
+        let automaton = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(["secret", "key", "clientsecret"])
+            .ok();
+        let fallback = Prefilter {
+            finder: automaton.map(Finder::Automaton),
+            masks: vec![0b01, 0b01, 0b11],
+            longest: 12,
+        };
+        let starts = |p: &Prefilter| {
+            let mut s: Vec<usize> = hits(p, text).iter().map(|h| h.0).collect();
+            s.sort_unstable();
+            s.dedup();
+            s
+        };
+        assert_eq!(starts(&pre), starts(&fallback));
     }
 }

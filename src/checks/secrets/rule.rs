@@ -14,6 +14,10 @@ pub enum Reach {
     /// The hit's line; on very long lines a bounded window around the hit, so minified
     /// files cost linear time.
     Line,
+    /// Anchored at the start of the name (identifier) that holds the keyword, up to the end of
+    /// the line (bounded): for `name = value` rules, where the keyword is part of the name. Each
+    /// hit costs one anchored attempt instead of a scan of the line.
+    Name,
     /// From `before` bytes ahead of the hit to `after` bytes past it, across lines (PEM blocks).
     Lines {
         /// Bytes to look back from the hit.

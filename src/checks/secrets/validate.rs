@@ -56,11 +56,25 @@ pub fn client_secret_previous(c: &Candidate<'_>) -> Option<Verdict> {
     ))
 }
 
+/// How far before a storage key its name may be written.
+const KEY_NAME_REACH: usize = 100;
+
 /// An 88-character base64 value next to a key or storage name.
 pub fn storage_key(c: &Candidate<'_>) -> Option<Verdict> {
     // `sha512-…` is a subresource-integrity digest of exactly this shape.
-    let before = c.bytes.get(c.start.saturating_sub(8)..c.start).unwrap_or(&[]);
+    let before = c
+        .bytes
+        .get(c.start.saturating_sub(8)..c.start)
+        .unwrap_or(&[]);
     if contains(&lower(before), "sha") {
+        return None;
+    }
+    // The name must be written just before the value, on the same line.
+    let lo = c.start.saturating_sub(KEY_NAME_REACH);
+    let lead = c.bytes.get(lo..c.start).unwrap_or(&[]);
+    let lead = memchr::memrchr(b'\n', lead).map_or(lead, |i| lead.get(i + 1..).unwrap_or(&[]));
+    let lead = lower(lead);
+    if !contains(&lead, "key") && !contains(&lead, "storage") {
         return None;
     }
     // Canonical base64 of 64 bytes: the last data character carries 2 bits and 4 zero bits.
@@ -80,7 +94,8 @@ pub fn account_key_connection_string(c: &Candidate<'_>) -> Option<Verdict> {
         return None;
     }
     let context = lower(line_around(c.bytes, c.start, c.end, CONTEXT));
-    let cosmos = contains(&context, "accountendpoint=") || contains(&context, ".documents.azure.com");
+    let cosmos =
+        contains(&context, "accountendpoint=") || contains(&context, ".documents.azure.com");
     let storage = [
         "accountname=",
         "defaultendpointsprotocol=",
@@ -133,11 +148,17 @@ pub fn sas_token(c: &Candidate<'_>) -> Option<Verdict> {
     let hi = c.end.saturating_add(CONTEXT * 4).min(c.bytes.len());
     let before = c.bytes.get(lo..c.start).unwrap_or(&[]);
     let after = c.bytes.get(c.end..hi).unwrap_or(&[]);
-    let from = before.iter().rposition(|b| ends_query(*b)).map_or(lo, |i| lo + i + 1);
-    let to = after.iter().position(|b| ends_query(*b)).map_or(hi, |i| c.end + i);
+    let from = before
+        .iter()
+        .rposition(|b| ends_query(*b))
+        .map_or(lo, |i| lo + i + 1);
+    let to = after
+        .iter()
+        .position(|b| ends_query(*b))
+        .map_or(hi, |i| c.end + i);
     let query = c.bytes.get(from..to).unwrap_or(&[]);
     let versioned = SAS_VERSION.as_ref().is_some_and(|re| re.is_match(query));
-    if !versioned || shannon_entropy(c.secret) < 3.5 {
+    if !versioned || c.secret.len() > 512 || shannon_entropy(c.secret) < 3.5 {
         return None;
     }
     Some(Verdict::new(
@@ -184,7 +205,14 @@ pub fn private_key(c: &Candidate<'_>) -> Option<Verdict> {
         .bytes()
         .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
         .count();
-    if base64 < 64 {
+    // Key material comes in unbroken base64 lines; prose ("your key goes here") does not.
+    let longest_run = c
+        .secret
+        .split(|ch: char| !(ch.is_ascii_alphanumeric() || matches!(ch, '+' | '/' | '=')))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    if base64 < 64 || longest_run < 40 {
         return None;
     }
     let kind = c.kind.map(str::trim).unwrap_or("");
@@ -200,15 +228,15 @@ pub fn private_key(c: &Candidate<'_>) -> Option<Verdict> {
     })
 }
 
-/// The key material of a PEM body without line breaks, escaped line breaks or indentation, so
-/// the same key fingerprints the same in every file.
+/// The key material of a PEM body without line breaks, escaped line breaks, indentation or
+/// string-literal quotes, so the same key fingerprints the same in every file.
 fn pem_body(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars().peekable();
     while let Some(ch) = chars.next() {
         if ch == '\\' && matches!(chars.peek(), Some('n' | 'r')) {
             chars.next();
-        } else if !ch.is_ascii_whitespace() && ch != '\\' {
+        } else if !ch.is_ascii_whitespace() && !matches!(ch, '\\' | '"' | '\'') {
             out.push(ch);
         }
     }
@@ -265,7 +293,7 @@ fn enclosing_object(bytes: &[u8], start: usize, end: usize) -> Option<&[u8]> {
 
 /// The `creds` JSON of azure/login: a `clientSecret` in the same object as a `clientId`.
 pub fn login_creds(c: &Candidate<'_>) -> Option<Verdict> {
-    if c.secret.chars().count() < 8 {
+    if !(8..=512).contains(&c.secret.chars().count()) {
         return None;
     }
     let object = enclosing_object(c.bytes, c.start, c.end)?;
@@ -273,7 +301,11 @@ pub fn login_creds(c: &Candidate<'_>) -> Option<Verdict> {
     if !has(&CLIENT_ID_KEY) {
         return None;
     }
-    let tenant = if has(&TENANT_ID_KEY) { ", tenantId" } else { "" };
+    let tenant = if has(&TENANT_ID_KEY) {
+        ", tenantId"
+    } else {
+        ""
+    };
     let format = if entra_secret_checksum_valid(c.secret) {
         "; the secret is in the current Entra format with a valid checksum"
     } else if c.secret.len() + 3 == ENTRA_SECRET_LEN

@@ -83,6 +83,15 @@ const NOT_CREDENTIALS: &[&str] = &[
     "resourceid",
     // Microsoft.Identity.Web's post-logout path: a front-channel logout URL, not a redirect URI.
     "signedoutcallbackpath",
+    // Names of the Kubernetes / Key Vault secret that holds the value, not the value itself
+    // (`clientSecret: { existingSecret: api-azuread, key: client-secret }`).
+    "existingsecret",
+    "secretname",
+    "secretref",
+    "secretkeyref",
+    "secretkey",
+    "secretprovider",
+    "secretproviderclass",
 ];
 
 /// Whether a section name (normalised or not) is about Entra ID credentials.
@@ -181,6 +190,22 @@ mod tests {
             Some(Field::Authority)
         );
         assert_eq!(field_for_key(&[], "redirectUris"), Some(Field::RedirectUri));
+    }
+
+    #[test]
+    fn names_of_secret_holders_are_not_secrets() {
+        for key in [
+            "existingSecret",
+            "secretName",
+            "secretKeyRef",
+            "clientSecretName",
+        ] {
+            assert_eq!(
+                field_for_key(&["azureAd", "clientSecret"], key),
+                None,
+                "{key}"
+            );
+        }
     }
 
     #[test]

@@ -494,18 +494,21 @@ def yaml_lines(text: Text, target: int) -> list[str]:
     size = 0
     while size < target:
         section = [f"{text.snake()}:"]
+        # A section is either a mapping or a list of name/value pairs: valid YAML, as real
+        # configuration is (a parse error would cost the scanner less than a real parse).
+        as_list = rng.random() < 0.2
         for _ in range(rng.randint(2, 10)):
             r = rng.random()
-            if r < 0.5:
-                section.append(f"  {text.snake()}: {text.snake()}")
-            elif r < 0.7:
-                section.append(f"  {text.snake()}: {text.num()}")
-            elif r < 0.72:
-                section.append(f"  key: {text.snake()}")
-            elif r < 0.9:
-                section.append(f"  - name: {text.snake()}\n    value: \"{text.sentence()}\"")
-            else:
+            if r >= 0.9:
                 section.append(f"  # {text.sentence()}")
+            elif as_list:
+                section.append(f"  - name: {text.snake()}\n    value: \"{text.sentence()}\"")
+            elif r < 0.55:
+                section.append(f"  {text.snake()}: {text.snake()}")
+            elif r < 0.85:
+                section.append(f"  {text.snake()}: {text.num()}")
+            else:
+                section.append(f"  key: {text.snake()}")
         section.append("")
         lines.extend(section)
         size += sum(len(x) + 1 for x in section)
@@ -623,8 +626,13 @@ def tf_lines(text: Text, target: int) -> list[str]:
                  f'  name                = "{text.snake().replace("_", "-")}"',
                  "  resource_group_name = azurerm_resource_group.main.name",
                  "  location            = var.location"]
+        seen = {"name", "resource_group_name", "location", "tags"}
         for _ in range(rng.randint(1, 5)):
-            block.append(f"  {text.snake()} = {rng.choice(['true', 'false', 'var.' + text.snake(), text.num()])}")
+            attr = text.snake()
+            if attr in seen:  # HCL, like Terraform, rejects an attribute set twice
+                continue
+            seen.add(attr)
+            block.append(f"  {attr} = {rng.choice(['true', 'false', 'var.' + text.snake(), text.num()])}")
         block += ["  tags = local.tags", "}", ""]
         lines.extend(block)
         size += sum(len(x) + 1 for x in block)

@@ -6,6 +6,8 @@
 //! inside an identity section (`Instance` under `AzureAd` is the authority; elsewhere it is not).
 
 use crate::model::Field;
+use aho_corasick::AhoCorasick;
+use std::sync::LazyLock;
 
 /// Lower-case with the separators `_ - . :` and spaces removed.
 pub fn normalize(key: &str) -> String {
@@ -93,6 +95,50 @@ const NOT_CREDENTIALS: &[&str] = &[
     "secretprovider",
     "secretproviderclass",
 ];
+
+/// Words of which every credential key, or the identity section that gives a contextual key its
+/// meaning, contains at least one (checked by a test against the tables above). A config file
+/// that contains none of them cannot yield a fact, so extractors skip parsing it.
+const KEY_WORDS: &[&str] = &[
+    "client",
+    "application",
+    "principal",
+    "entra",
+    "tenant",
+    "directory",
+    "secret",
+    "certificate",
+    "authority",
+    "issuer",
+    "redirect",
+    "reply",
+    "callback",
+    "instance",
+    "azure",
+    "aad",
+    "identity",
+    "msal",
+    "auth",
+    "oidc",
+    "credential",
+    "arm",
+];
+
+static KEY_WORD_FINDER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(KEY_WORDS)
+        .ok()
+});
+
+/// Whether a file's text may hold a credential key (one pass over the bytes). `true` when in
+/// doubt.
+pub fn may_mention_credentials(bytes: &[u8]) -> bool {
+    match KEY_WORD_FINDER.as_ref() {
+        Some(finder) => finder.is_match(bytes),
+        None => true,
+    }
+}
 
 /// Whether a section name (normalised or not) is about Entra ID credentials.
 pub fn is_identity_context(name: &str) -> bool {
@@ -190,6 +236,20 @@ mod tests {
             Some(Field::Authority)
         );
         assert_eq!(field_for_key(&[], "redirectUris"), Some(Field::RedirectUri));
+    }
+
+    #[test]
+    fn key_words_cover_every_key_and_identity_marker() {
+        let covered = |name: &str| KEY_WORDS.iter().any(|w| name.contains(w));
+        for (suffix, _) in SUFFIXES {
+            assert!(covered(suffix), "no key word in {suffix}");
+        }
+        for marker in IDENTITY_MARKERS {
+            assert!(covered(marker), "no key word in {marker}");
+        }
+        assert!(may_mention_credentials(b"AzureAd:\n  Instance: x"));
+        assert!(may_mention_credentials(b"ARM_TENANT_ID=x"));
+        assert!(!may_mention_credentials(b"replicas: 3\nimage: nginx\n"));
     }
 
     #[test]

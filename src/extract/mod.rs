@@ -31,6 +31,12 @@ pub fn extract_file(path: &str, bytes: &[u8]) -> FileFacts {
     let Some(kind) = kind::detect(path, bytes) else {
         return FileFacts::default();
     };
+    // Pipelines always count (their environments and references matter); other config is
+    // parsed only when it can hold a credential key.
+    let pipeline = matches!(kind, FileKind::GithubWorkflow | FileKind::AzurePipeline);
+    if !pipeline && !keys::may_mention_credentials(bytes) {
+        return FileFacts::default();
+    }
     let text = String::from_utf8_lossy(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     match kind {

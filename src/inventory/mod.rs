@@ -1,5 +1,6 @@
 //! The inventory: credential facts grouped by environment, and how environments are named.
 
+pub mod app;
 pub mod build;
 pub mod environment;
 pub mod summary;

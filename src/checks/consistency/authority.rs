@@ -8,6 +8,7 @@ use super::message::{place, places, severity};
 use super::normalize::{authority, short_pair, Cloud, Tenant};
 use super::select::{judge, Blame, Sighting};
 use super::view::{plain_literal, View};
+use crate::inventory::app;
 use crate::model::{Fact, Field, Finding};
 
 /// Rule id: an environment's authority disagrees across its sources.
@@ -26,8 +27,13 @@ pub fn authority_mismatch(view: &View) -> Vec<Finding> {
                 Some((a.cloud, a.tenant, f))
             })
             .collect();
-        clouds(env, &parsed, &mut out);
-        tenants(view, env, &parsed, &mut out);
+        // Several apps in one repository may sign in to different authorities.
+        for group in app::partition(&parsed, |(_, _, f)| {
+            f.location.file.as_deref().unwrap_or("")
+        }) {
+            clouds(env, &group, &mut out);
+            tenants(view, env, &group, &mut out);
+        }
     }
     out
 }

@@ -11,6 +11,7 @@ use super::message::{place, places, severity, sources};
 use super::normalize::{guid, short_pair, tenant, Tenant};
 use super::select::{judge, Blame, Sighting, Verdict};
 use super::view::{plain_literal, View};
+use crate::inventory::app;
 use crate::model::{Fact, Field, Finding};
 use crate::secret::fingerprint_of;
 use std::collections::BTreeMap;
@@ -104,43 +105,68 @@ fn mismatch(view: &View, rule: &IdRule) -> Vec<Finding> {
         }
         let observed = if inherited { &base } else { &own };
         for class in [GUID_CLASS, DOMAIN_CLASS] {
-            let sightings: Vec<Sighting> = observed
+            let all: Vec<Sighting> = observed
                 .iter()
                 .filter(|(c, _, _)| *c == class)
                 .map(|(_, key, fact)| Sighting { key, fact })
                 .collect();
-            if sightings.is_empty() {
-                continue;
+            // A repository holding several apps (services/a, services/b) legitimately has
+            // several client ids per environment: compare only sources of the same app.
+            for sightings in app::partition(&all, |s| s.fact.location.file.as_deref().unwrap_or(""))
+            {
+                out.extend(judge_group(
+                    rule,
+                    env,
+                    inherited,
+                    &owners,
+                    &sightings,
+                    expected.as_ref(),
+                    class,
+                ));
             }
-            let expected_key = expected
-                .as_ref()
-                .filter(|(c, _)| *c == class)
-                .map(|(_, k)| k.as_str());
-            let owner_elsewhere = |key: &str| {
-                owners
-                    .get(key)
-                    .and_then(|list| list.iter().find(|(e, _)| *e != env))
-                    .map(|(e, _)| e.to_string())
-            };
-            let Some(verdict) = judge(&sightings, expected_key, owner_elsewhere) else {
-                continue;
-            };
-            let case = Case {
-                rule,
-                env,
-                inherited,
-                owners: &owners,
-                verdict: &verdict,
-            };
-            out.extend(
-                verdict
-                    .wrong
-                    .iter()
-                    .map(|(s, blame)| case.finding(s, blame)),
-            );
         }
     }
     out
+}
+
+/// Judges one app's sightings of one comparable class in one environment.
+fn judge_group<'a>(
+    rule: &IdRule,
+    env: &'a str,
+    inherited: bool,
+    owners: &Owners<'a>,
+    sightings: &[Sighting<'a>],
+    expected: Option<&(u8, String)>,
+    class: u8,
+) -> Vec<Finding> {
+    if sightings.is_empty() {
+        return Vec::new();
+    }
+    let expected_key = expected
+        .as_ref()
+        .filter(|(c, _)| *c == class)
+        .map(|(_, k)| k.as_str());
+    let owner_elsewhere = |key: &str| {
+        owners
+            .get(key)
+            .and_then(|list| list.iter().find(|(e, _)| *e != env))
+            .map(|(e, _)| e.to_string())
+    };
+    let Some(verdict) = judge(sightings, expected_key, owner_elsewhere) else {
+        return Vec::new();
+    };
+    let case = Case {
+        rule,
+        env,
+        inherited,
+        owners,
+        verdict: &verdict,
+    };
+    verdict
+        .wrong
+        .iter()
+        .map(|(s, blame)| case.finding(s, blame))
+        .collect()
 }
 
 /// One environment's judged disagreement, ready to be worded.

@@ -397,3 +397,54 @@ fn malformed_messages_never_repeat_the_value() {
     assert!(!findings[0].message.contains(&SECRET_1[..12]));
     assert!(findings[0].message.contains("40 characters"));
 }
+
+#[test]
+fn separate_apps_of_one_repository_are_not_a_mismatch() {
+    // A monorepo: each service has its own app registration in production.
+    let inv = Inv::new()
+        .env(
+            "production",
+            Field::ClientId,
+            PROD_APP,
+            "services/orders/.env.prod",
+            2,
+        )
+        .env(
+            "production",
+            Field::ClientId,
+            STG_APP,
+            "services/billing/.env.prod",
+            2,
+        )
+        .build();
+    assert!(run(&inv, client_id_mismatch).is_empty());
+    // A repository-level source is compared with every app: here it disagrees with billing.
+    let inv = Inv::new()
+        .env(
+            "production",
+            Field::ClientId,
+            PROD_APP,
+            "services/orders/.env.prod",
+            2,
+        )
+        .env(
+            "production",
+            Field::ClientId,
+            PROD_APP,
+            "deploy/values-prod.yaml",
+            4,
+        )
+        .env(
+            "production",
+            Field::ClientId,
+            STG_APP,
+            "services/billing/.env.prod",
+            2,
+        )
+        .build();
+    let findings = run(&inv, client_id_mismatch);
+    assert!(!findings.is_empty());
+    assert!(findings
+        .iter()
+        .all(|f| f.location.file.as_deref() != Some("services/orders/.env.prod")));
+}

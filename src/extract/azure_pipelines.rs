@@ -47,17 +47,8 @@ pub const EXPRESSION_KIND: &str = "pipeline-expression";
 pub fn extract(path: &str, text: &str) -> FileFacts {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = FileFacts::default();
-    let documents = match yaml::parse(text) {
-        Ok(documents) => documents,
-        Err(e) => {
-            out.parse_error(
-                path,
-                Some(e.line),
-                Some(e.column),
-                &format!("invalid YAML: {}", e.message),
-            );
-            return out;
-        }
+    let Some(documents) = yaml::parse_or_note(path, text, &mut out) else {
+        return out;
     };
     let mut pipeline = Pipeline {
         path,

@@ -18,6 +18,8 @@ pub mod kind;
 pub mod offsets;
 pub mod properties;
 pub mod terraform;
+#[cfg(test)]
+mod test_support;
 pub mod toml_config;
 pub mod value;
 pub mod yaml;

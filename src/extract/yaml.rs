@@ -247,6 +247,19 @@ fn merge_into(entries: &mut Vec<(Node, Node)>, merged: Node) {
     }
 }
 
+/// Parses a YAML file for an extractor: the documents, or `None` after recording a
+/// `parse-error` note at the error's place.
+pub fn parse_or_note(path: &str, text: &str, out: &mut super::FileFacts) -> Option<Vec<Node>> {
+    match parse(text) {
+        Ok(documents) => Some(documents),
+        Err(e) => {
+            let why = format!("invalid YAML: {}", e.message);
+            out.parse_error(path, Some(e.line), Some(e.column), &why);
+            None
+        }
+    }
+}
+
 /// Parses every document of a YAML stream.
 pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
     let mut parser = Parser::new_from_str(text);

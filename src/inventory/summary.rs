@@ -16,6 +16,32 @@ pub fn fact_origin(fact: &Fact) -> String {
     }
 }
 
+/// A reference as the matrix shows it: `kind:NAME`, Key Vault references shortened to
+/// `key-vault:<vault>/<secret>` (the full URI is in the fact's file).
+pub fn short_reference(kind: &str, name: &str) -> String {
+    if kind == "key-vault" {
+        let uri = name
+            .split(';')
+            .find_map(|part| part.trim().strip_prefix("SecretUri="))
+            .unwrap_or(name);
+        if let Some(rest) = uri.split("://").nth(1) {
+            let mut parts = rest.split('/').filter(|p| !p.is_empty());
+            let vault = parts.next().and_then(|h| h.split('.').next()).unwrap_or("");
+            if let (Some("secrets"), Some(secret)) = (parts.next(), parts.next()) {
+                return format!("key-vault:{vault}/{secret}");
+            }
+        }
+        let field = |key: &str| {
+            name.split(';')
+                .find_map(|p| p.trim().strip_prefix(key).map(str::to_string))
+        };
+        if let (Some(vault), Some(secret)) = (field("VaultName="), field("SecretName=")) {
+            return format!("key-vault:{vault}/{secret}");
+        }
+    }
+    format!("{kind}:{name}")
+}
+
 /// How a value is shown in the matrix: ids as they are, references as `kind:NAME`.
 fn shown(fact: &Fact) -> Option<String> {
     match &fact.value {
@@ -57,9 +83,7 @@ pub fn summaries(inventory: &Inventory) -> Vec<EnvironmentSummary> {
                 Some(fact) => SecretPresence {
                     present: true,
                     source: Some(match &fact.value {
-                        FactValue::Reference { kind, name } => {
-                            format!("{kind}:{name} ({})", fact_origin(fact))
-                        }
+                        FactValue::Reference { kind, name } => short_reference(kind, name),
                         _ => fact_origin(fact),
                     }),
                     fingerprint: match &fact.value {
@@ -111,6 +135,22 @@ mod tests {
             location: Location::file(path, line, 1),
             source: "t".into(),
         }
+    }
+
+    #[test]
+    fn key_vault_references_are_shortened() {
+        assert_eq!(
+            short_reference(
+                "key-vault",
+                "SecretUri=https://kv-prod.vault.azure.net/secrets/api/"
+            ),
+            "key-vault:kv-prod/api"
+        );
+        assert_eq!(
+            short_reference("key-vault", "VaultName=kv; SecretName=s"),
+            "key-vault:kv/s"
+        );
+        assert_eq!(short_reference("github-secret", "X"), "github-secret:X");
     }
 
     #[test]
@@ -168,7 +208,7 @@ mod tests {
             .is_some_and(|f| f.starts_with("sha256:")));
         assert_eq!(
             rows[0].secret.source.as_deref(),
-            Some("env-var:SECRET (.env.development:1)")
+            Some("env-var:SECRET")
         );
         let shown = format!("{rows:?}");
         assert!(!shown.contains("not-a-real-secret"));

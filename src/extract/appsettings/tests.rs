@@ -433,24 +433,7 @@ fn empty_and_non_object_documents() {
 }
 
 /// `field line:column value` per fact, secrets shown only as `<secret>`.
-fn describe(out: &FileFacts) -> Vec<String> {
-    out.facts
-        .iter()
-        .map(|f| {
-            let value = match &f.value {
-                FactValue::Plain(v) => v.clone(),
-                FactValue::Secret(_) => "<secret>".to_string(),
-                FactValue::Reference { kind, name } => format!("{kind}:{name}"),
-            };
-            format!(
-                "{} {}:{} {value}",
-                f.field.as_str(),
-                f.location.line.unwrap_or(0),
-                f.location.column.unwrap_or(0)
-            )
-        })
-        .collect()
-}
+use crate::extract::test_support::describe;
 
 #[test]
 fn fixture_repository_matches_its_expected_facts() {

@@ -237,29 +237,7 @@ fn a_secret_never_reaches_a_parse_error() {
 }
 
 /// `field line:column [environment] value` per fact, secrets shown only as `<secret>`.
-fn describe(out: &FileFacts) -> Vec<String> {
-    out.facts
-        .iter()
-        .map(|f| {
-            let value = match &f.value {
-                FactValue::Plain(v) => v.clone(),
-                FactValue::Secret(_) => "<secret>".to_string(),
-                FactValue::Reference { kind, name } => format!("{kind}:{name}"),
-            };
-            let env = f
-                .environment
-                .as_deref()
-                .map(|e| format!("[{e}] "))
-                .unwrap_or_default();
-            format!(
-                "{} {}:{} {env}{value}",
-                f.field.as_str(),
-                f.location.line.unwrap_or(0),
-                f.location.column.unwrap_or(0)
-            )
-        })
-        .collect()
-}
+use crate::extract::test_support::describe;
 
 #[test]
 fn fixture_repository_matches_its_expected_facts() {

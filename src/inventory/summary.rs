@@ -206,10 +206,7 @@ mod tests {
             .fingerprint
             .as_deref()
             .is_some_and(|f| f.starts_with("sha256:")));
-        assert_eq!(
-            rows[0].secret.source.as_deref(),
-            Some("env-var:SECRET")
-        );
+        assert_eq!(rows[0].secret.source.as_deref(), Some("env-var:SECRET"));
         let shown = format!("{rows:?}");
         assert!(!shown.contains("not-a-real-secret"));
     }

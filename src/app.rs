@@ -58,13 +58,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Scan(args) => run_scan(&args, Mode::Scan),
         Command::Check(args) => run_scan(&args, Mode::Check),
-        Command::DryRun(args) => {
-            let _ = args;
-            bail!(
-                "`credgate dry-run` (the live token request per environment) is not built yet; \
-                 `credgate scan` runs the offline checks"
-            )
-        }
+        Command::DryRun(args) => run_scan(&args, Mode::DryRun),
         Command::Baseline(args) => run_baseline(&args),
         Command::Explain(args) => run_explain(&args),
         Command::Rules(args) => run_rules(&args),
@@ -73,8 +67,12 @@ pub fn run(cli: Cli) -> Result<i32> {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
+    /// Offline only.
     Scan,
+    /// Scan and dry-run.
     Check,
+    /// Only the dry-run's findings (the scan still runs to find each environment's values).
+    DryRun,
 }
 
 fn env_var(name: &str) -> Option<String> {
@@ -112,13 +110,28 @@ fn prepare(args: &ScanArgs) -> Result<(ScanRequest, Config, Option<Baseline>)> {
 
 fn run_scan(args: &ScanArgs, mode: Mode) -> Result<i32> {
     let (request, config, baseline) = prepare(args)?;
-    let report = scan::run(&request, &config, baseline.as_ref())?;
+    let report = match mode {
+        Mode::Scan => scan::run(&request, &config, baseline.as_ref())?,
+        Mode::Check | Mode::DryRun => {
+            let options = dry_run_options(args)?;
+            let scanned = scan::run_with_inventory(&request, &config, baseline.as_ref())?;
+            with_dry_run(
+                scanned,
+                args,
+                &request,
+                &config,
+                baseline.as_ref(),
+                &options,
+                mode,
+            )?
+        }
+    };
     let failed = fails(&report, args.fail_on);
     emit(&report, &args.output, failed)?;
     if !args.output.quiet {
-        if mode == Mode::Check {
+        if mode != Mode::Scan && report.dry_run.is_empty() {
             eprintln!(
-                "credgate: note: the live token dry-run is not built yet; this check ran the offline scan only"
+                "credgate: note: no environment to dry-run (none found in the repository or credgate.toml; use --env NAME)"
             );
         }
         if let Some(path) = &args.baseline {
@@ -132,6 +145,112 @@ fn run_scan(args: &ScanArgs, mode: Mode) -> Result<i32> {
         }
     }
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// The dry-run settings from the command line; a bad `--authority-host` or `--graph-host` is a
+/// usage error (exit 2) before anything is sent.
+fn dry_run_options(args: &ScanArgs) -> Result<crate::dryrun::Options> {
+    use crate::dryrun::authority::parse_user_endpoint;
+    let authority_host = args.authority_host.clone().filter(|h| !h.trim().is_empty());
+    for (flag, value) in [
+        ("--authority-host/AZURE_AUTHORITY_HOST", &authority_host),
+        ("--graph-host", &args.graph_host),
+    ] {
+        if let Some(v) = value {
+            parse_user_endpoint(v).map_err(|e| anyhow::anyhow!("{flag}: {e}"))?;
+        }
+    }
+    Ok(crate::dryrun::Options {
+        authority_host,
+        graph_host: args.graph_host.clone(),
+        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        concurrency: usize::from(args.concurrency),
+        cross_match: !args.no_cross_match,
+        allow_unreachable: args.allow_unreachable,
+        expiry_warning_days: args.expiry_warning_days,
+        legacy_rs256: args.legacy_rs256,
+    })
+}
+
+/// Runs the dry-run over the scanned inventory and merges it into the report: `check` keeps the
+/// scan's findings, `dry-run` reports only its own.
+fn with_dry_run(
+    scanned: scan::Scanned,
+    args: &ScanArgs,
+    request: &ScanRequest,
+    config: &Config,
+    baseline: Option<&Baseline>,
+    options: &crate::dryrun::Options,
+    mode: Mode,
+) -> Result<Report> {
+    use crate::dryrun::credentials::{self, Context};
+    let scan::Scanned {
+        mut report,
+        inventory,
+        names,
+    } = scanned;
+    let selected: Vec<String> = request
+        .environments
+        .iter()
+        .map(|e| names.canonical(e))
+        .collect();
+    let mut environments: Vec<String> = if selected.is_empty() {
+        inventory
+            .environments
+            .keys()
+            .cloned()
+            .chain(config.environments.keys().map(|k| names.canonical(k)))
+            .collect()
+    } else {
+        selected.clone()
+    };
+    environments.sort();
+    environments.dedup();
+    let lookup = |name: &str| std::env::var(name).ok();
+    let root = if args.path.is_dir() {
+        args.path.clone()
+    } else {
+        std::path::PathBuf::from(".")
+    };
+    let ctx = Context {
+        inventory: &inventory,
+        names: &names,
+        single: selected.len() == 1,
+        root: &root,
+        env: &lookup,
+    };
+    let plans = environments
+        .iter()
+        .map(|env| {
+            let table = config
+                .environments
+                .iter()
+                .find(|(k, _)| names.canonical(k) == *env)
+                .map(|(_, v)| v);
+            credentials::resolve(&ctx, env, table)
+        })
+        .collect();
+    let outcome = crate::dryrun::run_blocking(plans, options)?;
+    let mut found = config.apply(outcome.findings);
+    if let Some(baseline) = baseline {
+        let (kept, hidden) = baseline.filter(found);
+        found = kept;
+        report.summary.baseline_suppressed += hidden;
+    }
+    if mode == Mode::DryRun {
+        report.findings.clear();
+    }
+    // A value the scan already flagged (malformed-id, secret-whitespace) is reported once.
+    found.retain(|f| {
+        !report
+            .findings
+            .iter()
+            .any(|g| g.rule_id == f.rule_id && g.location == f.location)
+    });
+    report.findings.extend(found);
+    report.dry_run = outcome.results;
+    report.finalize();
+    Ok(report)
 }
 
 fn run_baseline(args: &ScanArgs) -> Result<i32> {

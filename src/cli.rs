@@ -141,6 +141,24 @@ pub struct ScanArgs {
     /// Skip files larger than this many bytes [default: 10485760, or `max_file_size` in credgate.toml].
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
+    /// Do not try a failed environment's secret with other environments' client ids.
+    #[arg(long)]
+    pub no_cross_match: bool,
+    /// Report an unreachable authority (timeout, connection error, 5xx, 429) as a warning, not an error.
+    #[arg(long)]
+    pub allow_unreachable: bool,
+    /// Warn when Graph says the secret in use expires within this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub expiry_warning_days: u32,
+    /// Microsoft Graph base URL for the look-ups after a token (https, or http to loopback).
+    #[arg(long, value_name = "URL")]
+    pub graph_host: Option<String>,
+    /// How many environments' token requests run at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Sign certificate assertions with RS256 and `x5t` (older setups) instead of PS256 and `x5t#S256`.
+    #[arg(long)]
+    pub legacy_rs256: bool,
     /// Report and output options.
     #[command(flatten)]
     pub output: OutputArgs,

@@ -50,6 +50,22 @@ pub struct EnvironmentConfig {
     pub redirect_hosts: Vec<String>,
     /// Whether it is deployed (placeholders are errors there); default: all but development.
     pub deployed: Option<bool>,
+    /// Name of the process variable holding the dry-run's client secret (`PROD_SP_SECRET`):
+    /// the first place the dry-run looks, so CI secrets with any naming scheme can be used.
+    pub client_secret_env: Option<String>,
+    /// Name of the process variable holding the tenant id for the dry-run.
+    pub tenant_id_env: Option<String>,
+    /// Name of the process variable holding the client id for the dry-run.
+    pub client_id_env: Option<String>,
+    /// Name of the process variable holding a certificate path (PEM or PFX) for the dry-run.
+    pub certificate_path_env: Option<String>,
+    /// Name of the process variable holding the PFX password, when the certificate needs one.
+    pub certificate_password_env: Option<String>,
+    /// App roles the environment's token must carry; a missing one is `dry-run-missing-role`.
+    #[serde(default)]
+    pub required_roles: Vec<String>,
+    /// The scope the dry-run requests instead of the cloud's Graph `/.default`.
+    pub scope: Option<String>,
 }
 
 /// `[[shared_apps]]`: a client id that the listed environments may share.
@@ -235,6 +251,24 @@ mod tests {
         assert_eq!(s.shared_apps[0].environments.len(), 2);
         let err = Config::parse("[environments.prod]\nclientid = \"x\"\n", "c.toml").unwrap_err();
         assert!(err.to_string().contains("c.toml:2:1"), "{err}");
+    }
+
+    #[test]
+    fn parses_dry_run_settings() {
+        let c = Config::parse(
+            "[environments.production]\nclient_secret_env = \"PROD_SP_SECRET\"\ntenant_id_env = \"PROD_TENANT\"\nclient_id_env = \"PROD_CLIENT\"\ncertificate_path_env = \"PROD_CERT\"\ncertificate_password_env = \"PROD_CERT_PW\"\nrequired_roles = [\"Orders.Read\"]\nscope = \"api://orders/.default\"\n",
+            "credgate.toml",
+        )
+        .unwrap();
+        let p = &c.environments["production"];
+        assert_eq!(p.client_secret_env.as_deref(), Some("PROD_SP_SECRET"));
+        assert_eq!(p.tenant_id_env.as_deref(), Some("PROD_TENANT"));
+        assert_eq!(p.client_id_env.as_deref(), Some("PROD_CLIENT"));
+        assert_eq!(p.certificate_path_env.as_deref(), Some("PROD_CERT"));
+        assert_eq!(p.certificate_password_env.as_deref(), Some("PROD_CERT_PW"));
+        assert_eq!(p.required_roles, vec!["Orders.Read"]);
+        assert_eq!(p.scope.as_deref(), Some("api://orders/.default"));
+        assert!(Config::parse("[environments.production]\nclient_secret = \"x\"\n", "c").is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod config;
+pub mod dryrun;
 pub mod explain;
 pub mod extract;
 pub mod inventory;

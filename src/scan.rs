@@ -102,6 +102,27 @@ pub fn collect(request: &ScanRequest) -> Result<(FileResults, WalkStats)> {
 /// Runs the scan and builds the report: the inventory and its checks, config overrides, the
 /// baseline and the environment filter applied, findings sorted and counted.
 pub fn run(request: &ScanRequest, config: &Config, baseline: Option<&Baseline>) -> Result<Report> {
+    run_with_inventory(request, config, baseline).map(|scanned| scanned.report)
+}
+
+/// A scan's report with the inventory (already narrowed to `--env`) and the environment names
+/// it was built with: what the dry-run needs to find each environment's values.
+#[derive(Debug)]
+pub struct Scanned {
+    /// The offline report.
+    pub report: Report,
+    /// The inventory behind it.
+    pub inventory: crate::model::Inventory,
+    /// Environment names and aliases known for the run.
+    pub names: crate::inventory::environment::EnvironmentNames,
+}
+
+/// [`run`], also returning the inventory and names for the dry-run.
+pub fn run_with_inventory(
+    request: &ScanRequest,
+    config: &Config,
+    baseline: Option<&Baseline>,
+) -> Result<Scanned> {
     let (mut results, stats) = collect(request)?;
     let mut findings = std::mem::take(&mut results.findings);
     findings.extend(stats.problems);
@@ -153,7 +174,11 @@ pub fn run(request: &ScanRequest, config: &Config, baseline: Option<&Baseline>) 
     report.summary.files_skipped = stats.skipped;
     report.summary.inline_suppressed = results.suppressed + inline;
     report.finalize();
-    Ok(report)
+    Ok(Scanned {
+        report,
+        inventory,
+        names,
+    })
 }
 
 /// The scan root as reports show it: the path as given, `/`-separated.

@@ -1,0 +1,212 @@
+//! The token request on the wire: one client-credentials POST, retried with backoff for the
+//! faults that may pass (429, 5xx, connection errors), never past the environment's deadline.
+//! Redirects are never followed: a secret must not travel to a host the allow-list did not pick.
+
+use crate::secret::SecretValue;
+use std::time::{Duration, Instant, SystemTime};
+
+/// Attempts per request, the first one included.
+pub const MAX_ATTEMPTS: u32 = 3;
+/// The first backoff pause; it doubles after each retry.
+const BASE_BACKOFF: Duration = Duration::from_millis(200);
+/// Largest answer body read; Entra's error bodies are far smaller.
+const MAX_BODY: usize = 256 * 1024;
+
+/// The HTTP client every request shares: rustls, no redirects, no proxy surprises in messages.
+pub fn http_client() -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("credgate/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+}
+
+/// How the client proves who it is.
+pub enum ClientProof<'a> {
+    /// A client secret.
+    Secret(&'a SecretValue),
+    /// A signed JWT (certificate assertion or federated token).
+    Assertion(&'a SecretValue),
+}
+
+/// One client-credentials token request.
+pub struct TokenRequest<'a> {
+    /// `https://<authority>/<tenant>/oauth2/v2.0/token`.
+    pub url: &'a str,
+    /// The application (client) id.
+    pub client_id: &'a str,
+    /// The requested scope (`…/.default`).
+    pub scope: &'a str,
+    /// The credential.
+    pub proof: ClientProof<'a>,
+}
+
+/// The last answer of a request, or why none came.
+#[derive(Debug)]
+pub enum Outcome {
+    /// An HTTP answer (any status, after retries).
+    Answer(Answer),
+    /// The connection failed on every attempt (DNS, refused, TLS).
+    Unreachable {
+        /// Attempts made.
+        attempts: u32,
+        /// A short kind of failure (never a URL with a credential: none is in the URL).
+        reason: String,
+    },
+}
+
+/// An HTTP answer.
+#[derive(Debug)]
+pub struct Answer {
+    /// HTTP status code.
+    pub status: u16,
+    /// The body, at most [`MAX_BODY`] bytes.
+    pub body: Vec<u8>,
+    /// The `Date` header, for clock skew.
+    pub date: Option<SystemTime>,
+    /// Attempts made.
+    pub attempts: u32,
+}
+
+/// Sends the request, retrying 429, 5xx and connection errors up to [`MAX_ATTEMPTS`] times with
+/// exponential backoff (or `Retry-After`), never sleeping past `deadline`. The caller wraps
+/// this in the deadline itself, so an answer that never comes ends as a timeout.
+pub async fn request_token(
+    client: &reqwest::Client,
+    request: &TokenRequest<'_>,
+    deadline: Instant,
+) -> Outcome {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let sent = send_once(client, request).await;
+        let (retry, wait) = match &sent {
+            Ok(answer) => (
+                answer.status == 429 || (500..=599).contains(&answer.status),
+                answer.retry_after,
+            ),
+            Err(_) => (true, None),
+        };
+        let pause = wait.unwrap_or(BASE_BACKOFF * 2u32.saturating_pow(attempt - 1));
+        let fits = Instant::now()
+            .checked_add(pause)
+            .is_some_and(|at| at < deadline);
+        if !retry || attempt >= MAX_ATTEMPTS || !fits {
+            return match sent {
+                Ok(a) => Outcome::Answer(Answer {
+                    status: a.status,
+                    body: a.body,
+                    date: a.date,
+                    attempts: attempt,
+                }),
+                Err(reason) => Outcome::Unreachable {
+                    attempts: attempt,
+                    reason,
+                },
+            };
+        }
+        tokio::time::sleep(pause).await;
+    }
+}
+
+struct Once {
+    status: u16,
+    body: Vec<u8>,
+    date: Option<SystemTime>,
+    retry_after: Option<Duration>,
+}
+
+async fn send_once(client: &reqwest::Client, request: &TokenRequest<'_>) -> Result<Once, String> {
+    let mut form: Vec<(&str, &str)> = vec![
+        ("client_id", request.client_id),
+        ("scope", request.scope),
+        ("grant_type", "client_credentials"),
+    ];
+    match &request.proof {
+        ClientProof::Secret(secret) => form.push(("client_secret", secret.expose())),
+        ClientProof::Assertion(jwt) => {
+            form.push((
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ));
+            form.push(("client_assertion", jwt.expose()));
+        }
+    }
+    let mut response = client
+        .post(request.url)
+        .header("Accept", "application/json")
+        .form(&form)
+        .send()
+        .await
+        .map_err(|e| describe_error(&e))?;
+    let status = response.status().as_u16();
+    let headers = response.headers();
+    let date = headers
+        .get(reqwest::header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok());
+    let retry_after = headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after);
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = MAX_BODY.saturating_sub(body.len());
+                body.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or(&[]));
+                if body.len() >= MAX_BODY {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return Err(describe_error(&e)),
+        }
+    }
+    Ok(Once {
+        status,
+        body,
+        date,
+        retry_after,
+    })
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(v).ok()?;
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// A short kind of transport failure. reqwest's own message names the URL, which holds no
+/// credential (the secret travels in the body), but the kind is all a reader needs.
+fn describe_error(e: &reqwest::Error) -> String {
+    if e.is_connect() {
+        "connection failed".into()
+    } else if e.is_timeout() {
+        "connection timed out".into()
+    } else if e.is_body() || e.is_decode() {
+        "the answer was cut off".into()
+    } else {
+        "request failed".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
+        let past = httpdate::fmt_http_date(SystemTime::UNIX_EPOCH);
+        assert_eq!(parse_retry_after(&past), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+}

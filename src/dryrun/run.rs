@@ -1,0 +1,599 @@
+//! Running every environment's dry-run: concurrently (bounded), each within its own deadline
+//! (retries included), then the cross-match and the report rows. A request that cannot reach the
+//! authority ends as `timeout`/`unreachable`/`server_error`/`throttled`, never as a pass.
+
+use super::authority::{self, Target};
+use super::client::{self, Answer, ClientProof, TokenRequest};
+use super::credentials::{Credential, Resolved};
+use super::diagnose::{self, Diagnosis, Granted, Verdict};
+use super::{assertion, claims, clock, crossmatch, federated, findings, graph, lookups};
+use crate::checks::consistency::{normalize, secret_value};
+use crate::model::{DryRunResult, Finding, Severity};
+use crate::secret::SecretValue;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+use tokio::sync::Semaphore;
+
+/// Default number of environments in flight at once.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// How the dry-run runs, from the command line.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `--authority-host` / `AZURE_AUTHORITY_HOST`.
+    pub authority_host: Option<String>,
+    /// `--graph-host`.
+    pub graph_host: Option<String>,
+    /// Each environment's whole deadline.
+    pub timeout: Duration,
+    /// Environments in flight at once.
+    pub concurrency: usize,
+    /// Try a failed environment's secret with other environments' client ids.
+    pub cross_match: bool,
+    /// Faults (timeout, unreachable, 5xx, 429) are warnings instead of errors.
+    pub allow_unreachable: bool,
+    /// `secret-expiring` window in days.
+    pub expiry_warning_days: u32,
+    /// Sign certificate assertions with RS256 + `x5t` instead of PS256 + `x5t#S256`.
+    pub legacy_rs256: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            authority_host: None,
+            graph_host: None,
+            timeout: Duration::from_secs(10),
+            concurrency: DEFAULT_CONCURRENCY,
+            cross_match: true,
+            allow_unreachable: false,
+            expiry_warning_days: 30,
+            legacy_rs256: false,
+        }
+    }
+}
+
+/// What the dry-run adds to the report.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// One row per environment, in input order.
+    pub results: Vec<DryRunResult>,
+    /// Findings about the environments.
+    pub findings: Vec<Finding>,
+}
+
+/// Runs the dry-run on a tokio runtime of its own (the rest of credgate is synchronous).
+pub fn run_blocking(envs: Vec<Resolved>, options: &Options) -> anyhow::Result<Outcome> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(envs, options))
+}
+
+/// One environment's run, before the cross-match.
+struct EnvRun {
+    status: String,
+    failure: Option<Diagnosis>,
+    details: Vec<String>,
+    findings: Vec<Finding>,
+    date: Option<SystemTime>,
+    target: Option<Target>,
+    duration_ms: u64,
+}
+
+impl EnvRun {
+    fn new(status: &str) -> Self {
+        Self {
+            status: status.to_string(),
+            failure: None,
+            details: Vec::new(),
+            findings: Vec::new(),
+            date: None,
+            target: None,
+            duration_ms: 0,
+        }
+    }
+
+    fn failed(diagnosis: Diagnosis) -> Self {
+        let mut run = Self::new(&diagnosis.status);
+        run.failure = Some(diagnosis);
+        run
+    }
+}
+
+/// Runs every environment concurrently and assembles the outcome.
+pub async fn run(envs: Vec<Resolved>, options: &Options) -> anyhow::Result<Outcome> {
+    let http = client::http_client()?;
+    let envs = Arc::new(envs);
+    let options = Arc::new(options.clone());
+    let permits = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    let mut set = tokio::task::JoinSet::new();
+    for index in 0..envs.len() {
+        let (envs, options, permits, http) =
+            (envs.clone(), options.clone(), permits.clone(), http.clone());
+        set.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            let started = Instant::now();
+            let mut run = match envs.get(index) {
+                Some(r) => attempt(r, &http, &options, started).await,
+                None => EnvRun::new("unexpected"),
+            };
+            run.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            (index, run)
+        });
+    }
+    let mut runs: Vec<Option<EnvRun>> = (0..envs.len()).map(|_| None).collect();
+    while let Some(joined) = set.join_next().await {
+        let (index, run) = joined?;
+        if let Some(slot) = runs.get_mut(index) {
+            *slot = Some(run);
+        }
+    }
+    let mut runs: Vec<EnvRun> = runs
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| EnvRun::new("unexpected")))
+        .collect();
+    if options.cross_match {
+        cross_match(&envs, &mut runs, &http, &options, &permits).await;
+    }
+    Ok(assemble(&envs, runs, &options))
+}
+
+/// The report rows and findings, with one clock-skew warning at most.
+fn assemble(envs: &[Resolved], runs: Vec<EnvRun>, options: &Options) -> Outcome {
+    let mut outcome = Outcome::default();
+    let now = SystemTime::now();
+    let mut skew_reported = false;
+    for (r, run) in envs.iter().zip(runs) {
+        if let (Some(date), false) = (run.date, skew_reported) {
+            if let Some(f) = clock::check(&r.environment, date, now) {
+                outcome.findings.push(f);
+                skew_reported = true;
+            }
+        }
+        let (aadsts, trace_id, correlation_id) = match &run.failure {
+            Some(d) => (d.aadsts, d.trace_id.clone(), d.correlation_id.clone()),
+            None => (None, None, None),
+        };
+        if let Some(d) = &run.failure {
+            outcome
+                .findings
+                .push(findings::dry_run_failed(&findings::Failure {
+                    resolved: r,
+                    diagnosis: d,
+                    details: &run.details,
+                    allow_unreachable: options.allow_unreachable,
+                }));
+        }
+        outcome.findings.extend(run.findings);
+        outcome.results.push(DryRunResult {
+            environment: r.environment.clone(),
+            status: run.status,
+            aadsts,
+            trace_id,
+            correlation_id,
+            duration_ms: run.duration_ms,
+        });
+    }
+    let mut seen = std::collections::HashSet::new();
+    outcome
+        .findings
+        .retain(|f| seen.insert(f.fingerprint.clone()));
+    outcome
+}
+
+/// One environment: local checks, credential, token request within the deadline, then claims
+/// and Graph on success.
+async fn attempt(
+    r: &Resolved,
+    http: &reqwest::Client,
+    options: &Options,
+    started: Instant,
+) -> EnvRun {
+    let deadline = started + options.timeout;
+    let (Some(tenant), Some(client_id), Some(credential)) =
+        (&r.tenant, &r.client_id, &r.credential)
+    else {
+        let mut run = EnvRun::new("missing_credentials");
+        run.findings.push(findings::missing_credentials(r));
+        return run;
+    };
+    let local = local_problems(r);
+    if !local.is_empty() {
+        let mut run = EnvRun::new("invalid_client");
+        run.findings = local;
+        return run;
+    }
+    let target = match authority::resolve(
+        options.authority_host.as_deref(),
+        r.authority.as_ref().map(|a| a.value.as_str()),
+        options.graph_host.as_deref(),
+    ) {
+        Ok(t) => t,
+        Err(e) => {
+            let where_ = r
+                .authority
+                .as_ref()
+                .map(|a| format!(" (authority from {})", a.origin.describe()))
+                .unwrap_or_default();
+            let mut run = EnvRun::failed(Diagnosis {
+                status: "unexpected".into(),
+                summary: "authority refused".into(),
+                ..Diagnosis::default()
+            });
+            run.details.push(format!("{e}{where_}."));
+            return run;
+        }
+    };
+    let url = target.token_url(tenant.value.trim());
+    let scope = r.scope.clone().unwrap_or_else(|| target.default_scope());
+    let phase = tokio::time::timeout_at(
+        deadline.into(),
+        token_phase(
+            http,
+            &credential.value,
+            &url,
+            client_id.value.trim(),
+            &scope,
+            options,
+            deadline,
+        ),
+    )
+    .await;
+    let mut run = match phase {
+        Err(_) => EnvRun::failed(Diagnosis {
+            status: "timeout".into(),
+            summary: format!("no answer within {} s", options.timeout.as_secs()),
+            ..Diagnosis::default()
+        }),
+        Ok(PhaseResult {
+            answer: Err(mut run),
+            subject,
+            ..
+        }) => {
+            add_subject(&mut run, subject);
+            *run
+        }
+        Ok(PhaseResult {
+            answer: Ok(answer),
+            subject,
+        }) => {
+            let mut run = match diagnose::diagnose(answer.status, &answer.body) {
+                Verdict::Granted(granted) => {
+                    let mut run = EnvRun::new("ok");
+                    run.findings = on_success(r, &granted, &target, http, options, deadline).await;
+                    run
+                }
+                Verdict::Failed(mut d) => {
+                    if matches!(d.status.as_str(), "server_error" | "throttled") {
+                        d.summary = format!("{} after {} attempt(s)", d.summary, answer.attempts);
+                    }
+                    EnvRun::failed(d)
+                }
+            };
+            run.date = answer.date;
+            add_subject(&mut run, subject);
+            run
+        }
+    };
+    run.target = Some(target);
+    run
+}
+
+/// On a federation failure, the subject that was presented, to compare with the federated
+/// credential's subject.
+fn add_subject(run: &mut EnvRun, subject: Option<String>) {
+    if run.status == "federation_mismatch" {
+        if let Some(sub) = subject {
+            run.details.push(format!(
+                "The federated token presented subject `{sub}`: it must equal the federated credential's subject exactly."
+            ));
+        }
+    }
+}
+
+struct PhaseResult {
+    answer: Result<Answer, Box<EnvRun>>,
+    subject: Option<String>,
+}
+
+/// Builds the proof (secret, certificate assertion, federated token) and sends the request.
+async fn token_phase(
+    http: &reqwest::Client,
+    credential: &Credential,
+    url: &str,
+    client_id: &str,
+    scope: &str,
+    options: &Options,
+    deadline: Instant,
+) -> PhaseResult {
+    let mut subject = None;
+    let fail = |status: &str, detail: String| {
+        let mut run = EnvRun::failed(Diagnosis {
+            status: status.into(),
+            summary: "no request was sent".into(),
+            ..Diagnosis::default()
+        });
+        run.details.push(detail);
+        Box::new(run)
+    };
+    let assertion_value: SecretValue;
+    let proof = match credential {
+        Credential::Secret(s) => ClientProof::Secret(s),
+        Credential::Certificate { path, password } => {
+            let now = SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let signed = assertion::load_certificate(path, password.as_ref()).and_then(|cert| {
+                assertion::client_assertion(&cert, client_id, url, now, options.legacy_rs256)
+            });
+            match signed {
+                Ok(jwt) => {
+                    assertion_value = jwt;
+                    ClientProof::Assertion(&assertion_value)
+                }
+                Err(e) => {
+                    return PhaseResult {
+                        answer: Err(fail(
+                            "invalid_certificate",
+                            format!("The certificate could not be used: {e}."),
+                        )),
+                        subject,
+                    }
+                }
+            }
+        }
+        Credential::FederatedFile(path) => match federated::read_token_file(path) {
+            Ok(token) => {
+                subject = federated::token_subject(&token);
+                assertion_value = token;
+                ClientProof::Assertion(&assertion_value)
+            }
+            Err(e) => {
+                return PhaseResult {
+                    answer: Err(fail(
+                        "unexpected",
+                        format!("The federated token could not be read: {e}."),
+                    )),
+                    subject,
+                }
+            }
+        },
+        Credential::GithubOidc {
+            request_url,
+            request_token,
+        } => match federated::github_oidc_token(
+            http,
+            request_url,
+            request_token,
+            federated::GITHUB_AUDIENCE,
+        )
+        .await
+        {
+            Ok(token) => {
+                subject = federated::token_subject(&token);
+                assertion_value = token;
+                ClientProof::Assertion(&assertion_value)
+            }
+            Err(e) => {
+                return PhaseResult {
+                    answer: Err(fail(
+                        "unexpected",
+                        format!("GitHub's OIDC token could not be obtained: {e}."),
+                    )),
+                    subject,
+                }
+            }
+        },
+    };
+    let request = TokenRequest {
+        url,
+        client_id,
+        scope,
+        proof,
+    };
+    let answer = match client::request_token(http, &request, deadline).await {
+        client::Outcome::Answer(a) => Ok(a),
+        client::Outcome::Unreachable { attempts, reason } => {
+            Err(Box::new(EnvRun::failed(Diagnosis {
+                status: "unreachable".into(),
+                summary: format!("{reason} after {attempts} attempt(s)"),
+                ..Diagnosis::default()
+            })))
+        }
+    };
+    PhaseResult { answer, subject }
+}
+
+/// Claims, `live-secret-committed` and Graph after a token was granted.
+async fn on_success(
+    r: &Resolved,
+    granted: &Granted,
+    target: &Target,
+    http: &reqwest::Client,
+    options: &Options,
+    deadline: Instant,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let (Some(tenant), Some(client)) = (&r.tenant, &r.client_id) else {
+        return out;
+    };
+    if let Some(c) = claims::decode(&granted.access_token) {
+        let location = client.origin.location();
+        out.extend(claims::check(
+            &c,
+            &claims::Expected {
+                environment: &r.environment,
+                client_id: &client.value,
+                tenant: &tenant.value,
+                required_roles: &r.required_roles,
+                client_location: &location,
+            },
+        ));
+    }
+    if r.committed {
+        out.extend(findings::live_secret_committed(r));
+    }
+    let Some(graph_host) = &target.graph else {
+        out.push(lookups::note(
+            r,
+            format!(
+                "{}: Graph look-ups (secret expiry, redirect URIs) skipped: the authority is overridden and no --graph-host was given",
+                r.environment
+            ),
+            "graph-skipped",
+        ));
+        return out;
+    };
+    let request = graph::GraphRequest {
+        client: http,
+        graph_base: &graph_host.base,
+        access_token: &granted.access_token,
+        app_id: client.value.trim(),
+        deadline,
+    };
+    match tokio::time::timeout_at(deadline.into(), graph::application(request)).await {
+        Ok(outcome) => out.extend(lookups::findings(
+            r,
+            &outcome,
+            SystemTime::now(),
+            options.expiry_warning_days,
+        )),
+        Err(_) => out.push(lookups::note(
+            r,
+            format!(
+                "{}: the Graph look-up did not finish within the deadline: expiry and redirect URIs not checked",
+                r.environment
+            ),
+            "graph-timeout",
+        )),
+    }
+    out
+}
+
+/// Values that cannot work, reported without sending anything (DESIGN.md "Bad input").
+fn local_problems(r: &Resolved) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let env = &r.environment;
+    let problem = |rule: &str, origin: &super::credentials::Origin, message: String| {
+        Finding::new(
+            rule,
+            Severity::Error,
+            origin.location(),
+            message,
+            &format!("{env}:dry-run:{}", origin.describe()),
+        )
+        .with_environment(env.clone())
+    };
+    if let Some(t) = &r.tenant {
+        match normalize::tenant(&t.value) {
+            normalize::Tenant::Malformed => out.push(problem(
+                "malformed-id",
+                &t.origin,
+                format!(
+                    "{env}: the tenant from {} is neither a GUID nor a domain; no token request was sent",
+                    t.origin.describe()
+                ),
+            )),
+            normalize::Tenant::WellKnown(name) => out.push(problem(
+                "malformed-id",
+                &t.origin,
+                format!(
+                    "{env}: the tenant from {} is `{name}`, which names no tenant and is refused for app-only tokens; no token request was sent",
+                    t.origin.describe()
+                ),
+            )),
+            _ => {}
+        }
+    }
+    if let Some(c) = &r.client_id {
+        if normalize::guid(&c.value).is_none() {
+            out.push(problem(
+                "malformed-id",
+                &c.origin,
+                format!(
+                    "{env}: the client id from {} is not a GUID; no token request was sent",
+                    c.origin.describe()
+                ),
+            ));
+        }
+    }
+    if let Some(cred) = &r.credential {
+        if let Credential::Secret(s) = &cred.value {
+            let flaw = if s.expose().trim().is_empty() {
+                Some("is empty".to_string())
+            } else {
+                secret_value::describe_flaws(s.expose())
+            };
+            if let Some(flaw) = flaw {
+                out.push(
+                    problem(
+                        "secret-whitespace",
+                        &cred.origin,
+                        format!(
+                            "{env}: the client secret from {} {flaw}; no token request was sent",
+                            cred.origin.describe()
+                        ),
+                    )
+                    .with_secret(s),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Tries failed environments' secrets with other environments' client ids.
+async fn cross_match(
+    envs: &Arc<Vec<Resolved>>,
+    runs: &mut [EnvRun],
+    http: &reqwest::Client,
+    options: &Arc<Options>,
+    permits: &Arc<Semaphore>,
+) {
+    let statuses: Vec<Option<String>> = runs.iter().map(|r| Some(r.status.clone())).collect();
+    let pairs = crossmatch::plan(envs, &statuses);
+    let mut set = tokio::task::JoinSet::new();
+    for pair in pairs {
+        let Some(target) = runs.get(pair.failed).and_then(|r| r.target.clone()) else {
+            continue;
+        };
+        let (envs, options, permits, http) =
+            (envs.clone(), options.clone(), permits.clone(), http.clone());
+        set.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            let (Some(x), Some(y)) = (envs.get(pair.failed), envs.get(pair.other)) else {
+                return (pair, false);
+            };
+            let (Some(tenant), Some(client), Some(cred)) = (&x.tenant, &y.client_id, &x.credential)
+            else {
+                return (pair, false);
+            };
+            let Credential::Secret(secret) = &cred.value else {
+                return (pair, false);
+            };
+            let url = target.token_url(tenant.value.trim());
+            let scope = x.scope.clone().unwrap_or_else(|| target.default_scope());
+            let request = TokenRequest {
+                url: &url,
+                client_id: client.value.trim(),
+                scope: &scope,
+                proof: ClientProof::Secret(secret),
+            };
+            let deadline = Instant::now() + options.timeout;
+            let sent = tokio::time::timeout(options.timeout, client::request_token(&http, &request, deadline)).await;
+            let ok = matches!(sent, Ok(client::Outcome::Answer(a)) if diagnose::diagnose(a.status, &a.body).is_granted());
+            (pair, ok)
+        });
+    }
+    while let Some(joined) = set.join_next().await {
+        let Ok((pair, true)) = joined else {
+            continue;
+        };
+        if let (Some(x), Some(y)) = (envs.get(pair.failed), envs.get(pair.other)) {
+            if let Some(run) = runs.get_mut(pair.failed) {
+                run.details.push(crossmatch::belongs_to(x, y));
+            }
+        }
+    }
+}

@@ -79,6 +79,34 @@ fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
+/// Which CI platforms `check` reads, from the flags and the CI's own variables; none with
+/// `--no-remote`.
+fn remote_options(args: &ScanArgs) -> crate::sources::fetch::RemoteOptions {
+    use crate::sources::{azure_devops, github};
+    if args.no_remote {
+        return crate::sources::fetch::RemoteOptions::default();
+    }
+    let env = |name: &str| env_var(name).filter(|v| !v.is_empty());
+    let github = github::config_from_env(
+        &env,
+        args.github_repo.as_deref(),
+        args.github_token_env.as_deref(),
+    );
+    if github.is_none() && args.github_repo.is_some() && !args.output.quiet {
+        eprintln!(
+            "credgate: note: --github-repo is set but no token was found (GITHUB_TOKEN or the \
+             variable named by --github-token-env): GitHub variables are not read"
+        );
+    }
+    let azure_devops =
+        azure_devops::config_from_env(&env, args.ado_org.as_deref(), args.ado_project.as_deref());
+    crate::sources::fetch::RemoteOptions {
+        github,
+        azure_devops,
+        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+    }
+}
+
 /// Builds the scan request and loads config and baseline for a scan-like command.
 fn prepare(args: &ScanArgs) -> Result<(ScanRequest, Config, Option<Baseline>)> {
     if !args.path.exists() {
@@ -114,7 +142,16 @@ fn run_scan(args: &ScanArgs, mode: Mode) -> Result<i32> {
         Mode::Scan => scan::run(&request, &config, baseline.as_ref())?,
         Mode::Check | Mode::DryRun => {
             let options = dry_run_options(args)?;
-            let scanned = scan::run_with_inventory(&request, &config, baseline.as_ref())?;
+            // `check` also reads the CI platforms' variables; `dry-run` stays on token requests.
+            let remote = if mode == Mode::Check {
+                remote_options(args)
+            } else {
+                crate::sources::fetch::RemoteOptions::default()
+            };
+            let scanned =
+                scan::run_with_remote(&request, &config, baseline.as_ref(), |pipelines| {
+                    crate::sources::fetch::fetch_blocking(&remote, pipelines)
+                })?;
             with_dry_run(
                 scanned,
                 args,

@@ -159,6 +159,23 @@ pub struct ScanArgs {
     /// Sign certificate assertions with RS256 and `x5t` (older setups) instead of PS256 and `x5t#S256`.
     #[arg(long)]
     pub legacy_rs256: bool,
+    /// GitHub repository whose environments, variables and secrets `check` reads
+    /// [default: GITHUB_REPOSITORY].
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub github_repo: Option<String>,
+    /// Name of the variable holding the GitHub token [default: GITHUB_TOKEN].
+    #[arg(long, value_name = "NAME")]
+    pub github_token_env: Option<String>,
+    /// Azure DevOps organization URL whose variable groups `check` reads
+    /// [default: SYSTEM_COLLECTIONURI].
+    #[arg(long, value_name = "URL")]
+    pub ado_org: Option<String>,
+    /// Azure DevOps project [default: SYSTEM_TEAMPROJECT].
+    #[arg(long, value_name = "NAME")]
+    pub ado_project: Option<String>,
+    /// Never read pipeline variables over the GitHub or Azure DevOps APIs.
+    #[arg(long)]
+    pub no_remote: bool,
     /// Report and output options.
     #[command(flatten)]
     pub output: OutputArgs,

@@ -18,5 +18,6 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod secret;
+pub mod sources;
 pub mod staged;
 pub mod walk;

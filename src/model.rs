@@ -6,7 +6,7 @@
 
 use crate::secret::{fingerprint_of, Redacted, SecretValue};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// How bad a finding is. Ordered so that `Error > Warning > Note`.
@@ -310,6 +310,22 @@ pub struct SharedApp {
     pub environments: Vec<String>,
 }
 
+/// The secret, variable and group names one CI platform defines, so that rules can tell whether
+/// a name a pipeline references exists where the job runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlatformNames {
+    /// `github` or `azure-devops`.
+    pub platform: String,
+    /// Whether every list was read; "not defined" is concluded only from complete lists.
+    pub complete: bool,
+    /// Names defined for one environment, by canonical environment name.
+    pub by_environment: BTreeMap<String, BTreeSet<(ReferenceKind, String)>>,
+    /// Names every environment sees (repository, organization or project level).
+    pub shared: BTreeSet<(ReferenceKind, String)>,
+    /// Where each name was read, for messages: `(kind, name)` → source path.
+    pub origins: BTreeMap<(ReferenceKind, String), String>,
+}
+
 /// Facts grouped by canonical environment name: what the consistency checks read.
 #[derive(Clone, Debug, Default)]
 pub struct Inventory {
@@ -323,6 +339,8 @@ pub struct Inventory {
     pub expectations: BTreeMap<String, EnvironmentExpectation>,
     /// Apps that environments may share.
     pub shared_apps: Vec<SharedApp>,
+    /// Names defined by the CI platforms that were read (empty offline).
+    pub platforms: Vec<PlatformNames>,
 }
 
 /// How the secret of an environment is known, for the JSON `environments[].secret` object.

@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::extract::{self, FileFacts};
 use crate::inventory::{build, summary};
 use crate::model::{Finding, Report};
+use crate::sources::Remote;
 use crate::walk::{self, WalkOptions, WalkStats};
 use anyhow::Result;
 use std::collections::HashMap;
@@ -40,6 +41,9 @@ pub struct FileResults {
     /// Lines carrying a `credgate:allow` comment: (path, line) → the line's text. Only these
     /// few lines are kept, so inventory findings can honour the comments after the walk.
     pub allow_lines: HashMap<(String, u32), String>,
+    /// Azure Pipelines definitions and templates in the tree, whose pipeline variables the
+    /// Azure DevOps source reads.
+    pub pipeline_paths: Vec<String>,
 }
 
 impl FileResults {
@@ -48,6 +52,7 @@ impl FileResults {
         self.suppressed += other.suppressed;
         self.facts.absorb(other.facts);
         self.allow_lines.extend(other.allow_lines);
+        self.pipeline_paths.extend(other.pipeline_paths);
     }
 }
 
@@ -56,7 +61,11 @@ fn scan_one(acc: &mut FileResults, path: &str, bytes: &[u8]) {
     let scanned = secrets::scan_file(path, bytes);
     acc.findings.extend(scanned.findings);
     acc.suppressed += scanned.suppressed;
-    acc.facts.absorb(extract::extract_file(path, bytes));
+    let kind = extract::kind::detect(path, bytes);
+    if kind == Some(extract::FileKind::AzurePipeline) {
+        acc.pipeline_paths.push(path.to_string());
+    }
+    acc.facts.absorb(extract::extract_kind(kind, path, bytes));
     if memchr::memmem::find(bytes, suppress::MARKER.as_bytes()).is_some() {
         let text = String::from_utf8_lossy(bytes);
         for (i, line) in text.lines().enumerate() {
@@ -123,12 +132,38 @@ pub fn run_with_inventory(
     config: &Config,
     baseline: Option<&Baseline>,
 ) -> Result<Scanned> {
+    run_with_remote(request, config, baseline, |_| Remote::default())
+}
+
+/// [`run_with_inventory`] with the CI platforms' pipeline variables: after the walk, `fetch` is
+/// called with the tree's Azure Pipelines paths and returns what the platforms define; their
+/// values join the inventory like the files' (I/O stays in `fetch`, supplied by the caller).
+pub fn run_with_remote(
+    request: &ScanRequest,
+    config: &Config,
+    baseline: Option<&Baseline>,
+    fetch: impl FnOnce(&[String]) -> Remote,
+) -> Result<Scanned> {
     let (mut results, stats) = collect(request)?;
     let mut findings = std::mem::take(&mut results.findings);
     findings.extend(stats.problems);
-    let facts = std::mem::take(&mut results.facts);
+    let mut facts = std::mem::take(&mut results.facts);
     findings.extend(facts.problems.iter().cloned());
+    results.pipeline_paths.sort();
+    let remote = fetch(&results.pipeline_paths);
+    for (_, platform) in &remote.platforms {
+        facts.facts.extend(platform.facts.iter().cloned());
+        facts
+            .declared_environments
+            .extend(platform.environments.iter().cloned());
+        findings.extend(platform.problems.iter().cloned());
+    }
     let (mut inventory, names) = build::build(facts, &config.inventory_settings());
+    inventory.platforms = remote
+        .platforms
+        .iter()
+        .map(|(platform, data)| data.names(platform, &names))
+        .collect();
     // Checks see every environment (production wired to staging's app needs both sides);
     // `--env` narrows what is reported afterwards.
     findings.extend(crate::checks::consistency::check_with_names(

@@ -30,7 +30,12 @@ pub use kind::FileKind;
 /// Extracts credential facts from one file, choosing the extractor by the file's kind. Pure:
 /// files of no credential-bearing kind cost a look at their name.
 pub fn extract_file(path: &str, bytes: &[u8]) -> FileFacts {
-    let Some(kind) = kind::detect(path, bytes) else {
+    extract_kind(kind::detect(path, bytes), path, bytes)
+}
+
+/// [`extract_file`] for a file whose kind the caller already detected.
+pub fn extract_kind(kind: Option<FileKind>, path: &str, bytes: &[u8]) -> FileFacts {
+    let Some(kind) = kind else {
         return FileFacts::default();
     };
     // Pipelines always count (their environments and references matter); other config is

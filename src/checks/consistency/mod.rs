@@ -13,7 +13,7 @@
 //! | `cross-env-client-id`        | [`cross_env`]     |
 //! | `secret-reuse`               | [`cross_env`]     |
 //! | `cross-env-secret-reference` | [`references`]    |
-//! | `missing-credential`         | [`coverage`]      |
+//! | `missing-credential`         | [`coverage`], [`defined`] (names the CI platforms define) |
 //! | `secret-whitespace`          | [`secret_value`]  |
 //! | `secret-id-as-value`         | [`secret_value`]  |
 //! | `placeholder-credential`     | [`secret_value`]  |
@@ -30,6 +30,7 @@
 pub mod authority;
 pub mod coverage;
 pub mod cross_env;
+pub mod defined;
 pub mod ids;
 mod message;
 pub mod normalize;
@@ -76,13 +77,15 @@ pub fn check(inventory: &Inventory) -> Vec<Finding> {
 /// (`acceptance` for `uat`) are recognised in secret and variable names too.
 pub fn check_with_names(inventory: &Inventory, names: &EnvironmentNames) -> Vec<Finding> {
     let view = View::with_names(inventory, names);
-    let rules: [fn(&View) -> Vec<Finding>; 12] = [
+    let rules: [fn(&View) -> Vec<Finding>; 14] = [
         ids::client_id_mismatch,
         ids::tenant_id_mismatch,
         cross_env::cross_env_client_id,
         references::cross_env_secret_reference,
         cross_env::secret_reuse,
         coverage::missing_credential,
+        defined::undefined_references,
+        defined::unevenly_defined,
         ids::malformed_id,
         secret_value::secret_whitespace,
         secret_value::secret_id_as_value,

@@ -79,6 +79,74 @@ fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
+/// Completes the environment matrix with what the dry-run will use from outside the repository
+/// (CI variables, `credgate.toml`, the GitHub OIDC token), so a row whose values live only in CI
+/// does not read "missing" next to a token that worked. Never a secret value: secrets show
+/// their source only.
+fn fill_matrix(report: &mut Report, plans: &[crate::dryrun::credentials::Resolved]) {
+    use crate::dryrun::credentials::{Credential, Origin};
+    use crate::model::{EnvironmentSummary, SecretPresence};
+    for plan in plans {
+        let row = match report
+            .environments
+            .iter()
+            .position(|r| r.name == plan.environment)
+        {
+            Some(i) => &mut report.environments[i],
+            None => {
+                report.environments.push(EnvironmentSummary {
+                    name: plan.environment.clone(),
+                    ..EnvironmentSummary::default()
+                });
+                let last = report.environments.len() - 1;
+                &mut report.environments[last]
+            }
+        };
+        let outside = |origin: &Origin| !matches!(origin, Origin::File(_));
+        let add_source = |row: &mut EnvironmentSummary, origin: &Origin| {
+            let described = origin.describe();
+            if !row.sources.contains(&described) {
+                row.sources.push(described);
+            }
+        };
+        if let Some(tenant) = plan.tenant.as_ref().filter(|t| outside(&t.origin)) {
+            if row.tenant_id.is_none() {
+                row.tenant_id = Some(tenant.value.clone());
+                add_source(row, &tenant.origin);
+            }
+        }
+        if let Some(client) = plan.client_id.as_ref().filter(|c| outside(&c.origin)) {
+            if row.client_id.is_none() {
+                row.client_id = Some(client.value.clone());
+                add_source(row, &client.origin);
+            }
+        }
+        if let Some(credential) = plan.credential.as_ref().filter(|c| outside(&c.origin)) {
+            if !row.secret.present {
+                let kind = match &credential.value {
+                    Credential::Secret(_) => "secret",
+                    Credential::Certificate { .. } => "certificate",
+                    _ => "federated token",
+                };
+                row.secret = SecretPresence {
+                    present: true,
+                    source: Some(format!("{kind} from {}", credential.origin.describe())),
+                    fingerprint: match &credential.value {
+                        Credential::Secret(secret) => Some(secret.fingerprint()),
+                        _ => None,
+                    },
+                };
+                add_source(row, &credential.origin);
+            }
+        }
+    }
+    report.environments.sort_by(|a, b| {
+        crate::inventory::environment::promotion_rank(&a.name)
+            .cmp(&crate::inventory::environment::promotion_rank(&b.name))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+}
+
 /// Which CI platforms `check` reads, from the flags and the CI's own variables; none with
 /// `--no-remote`.
 fn remote_options(args: &ScanArgs) -> crate::sources::fetch::RemoteOptions {
@@ -256,7 +324,7 @@ fn with_dry_run(
         root: &root,
         env: &lookup,
     };
-    let plans = environments
+    let plans: Vec<credentials::Resolved> = environments
         .iter()
         .map(|env| {
             let table = config
@@ -267,6 +335,7 @@ fn with_dry_run(
             credentials::resolve(&ctx, env, table)
         })
         .collect();
+    fill_matrix(&mut report, &plans);
     let outcome = crate::dryrun::run_blocking(plans, options)?;
     let mut found = config.apply(outcome.findings);
     if let Some(baseline) = baseline {

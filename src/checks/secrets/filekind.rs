@@ -10,7 +10,23 @@ pub struct FileKind {
     pub lock: bool,
     /// Program source, where only quoted literals are values.
     pub code: bool,
+    /// Under a test or fixture folder (`tests/`, `spec/`, `__tests__/`, `testdata/`,
+    /// `fixtures/`), where high-entropy values are usually made up for the test.
+    pub test: bool,
 }
+
+/// Folder names that hold tests and their fixtures.
+const TEST_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "spec",
+    "specs",
+    "__tests__",
+    "testdata",
+    "test-data",
+    "fixtures",
+    "__fixtures__",
+];
 
 /// Lock files whose names do not end in `.lock`.
 const LOCK_FILES: &[&str] = &[
@@ -36,9 +52,11 @@ impl FileKind {
         let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
         let lower = name.to_ascii_lowercase();
         let extension = lower.rsplit_once('.').map(|(_, ext)| ext).unwrap_or("");
+        let mut dirs = path.split(['/', '\\']).rev().skip(1);
         Self {
             lock: extension == "lock" || LOCK_FILES.contains(&lower.as_str()),
             code: CODE_EXTENSIONS.contains(&extension),
+            test: dirs.any(|d| TEST_DIRS.contains(&d.to_ascii_lowercase().as_str())),
         }
     }
 }
@@ -61,6 +79,17 @@ mod tests {
         }
         assert!(!FileKind::of("src/lock.rs").lock);
         assert!(!FileKind::of("package.json").lock);
+    }
+
+    #[test]
+    fn test_folders() {
+        assert!(FileKind::of("tests/fixtures/app.env").test);
+        assert!(FileKind::of("pkg/src/__tests__/a.json").test);
+        assert!(!FileKind::of("src/testing.rs").test);
+        assert!(
+            !FileKind::of("tests").test,
+            "the file itself is not a folder"
+        );
     }
 
     #[test]

@@ -245,8 +245,11 @@ pub fn random_value(c: &Candidate<'_>, min_len: usize) -> Option<(usize, f64)> {
     if !c.quoted && (c.file.code || v.contains('(') || v.contains('[') || continues(c)) {
         return None; // An expression or an unquoted phrase, not a literal.
     }
-    if v.split_ascii_whitespace().count() > 2 {
-        return None; // Prose or code, not a credential.
+    if v.split_ascii_whitespace().count() > 1 {
+        return None; // Prose or code, not a credential (generated secrets have no spaces).
+    }
+    if has_interpolation(v) {
+        return None; // `"$CI_COMMIT_REF_SLUG:$RUST_VERSION"`: a template, filled in elsewhere.
     }
     let lower = v.to_ascii_lowercase();
     if is_guid(v)
@@ -288,6 +291,30 @@ fn continues(c: &Candidate<'_>) -> bool {
     }
 }
 
+/// Whether a value embeds a variable: `${X}`, `$(X)`, `{{ x }}`, `%X%` or `$NAME` in capitals.
+fn has_interpolation(v: &str) -> bool {
+    if v.contains("${") || v.contains("$(") || v.contains("{{") {
+        return true;
+    }
+    let bytes = v.as_bytes();
+    let capitals = |from: usize| {
+        bytes
+            .get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || **b == b'_')
+            .count()
+    };
+    bytes.iter().enumerate().any(|(i, b)| match b {
+        b'$' => capitals(i + 1) >= 3 && bytes.get(i + 1).is_some_and(|c| !c.is_ascii_digit()),
+        b'%' => {
+            let n = capitals(i + 1);
+            n >= 3 && bytes.get(i + 1 + n) == Some(&b'%')
+        }
+        _ => false,
+    })
+}
+
 /// A secret-like name assigned a random-looking literal.
 pub fn assignment(c: &Candidate<'_>) -> Option<Verdict> {
     if c.file.code && !c.quoted {
@@ -309,10 +336,19 @@ pub fn assignment(c: &Candidate<'_>) -> Option<Verdict> {
     } else {
         ""
     };
+    // In test folders such values are usually made up for the test: reported, but as a note.
+    let (severity, likely) = if c.file.test {
+        (
+            crate::model::Severity::Note,
+            "in a test folder, possibly a test value",
+        )
+    } else {
+        (c.default, "likely a hard-coded credential")
+    };
     Some(Verdict::new(
-        c.default,
+        severity,
         format!(
-            "High-entropy literal assigned to secret-like name `{}` ({len} chars, {entropy:.1} bits/char{legacy}): likely a hard-coded credential",
+            "High-entropy literal assigned to secret-like name `{}` ({len} chars, {entropy:.1} bits/char{legacy}): {likely}",
             sanitize(key, 64)
         ),
     ))
@@ -321,6 +357,15 @@ pub fn assignment(c: &Candidate<'_>) -> Option<Verdict> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interpolated_values_are_templates() {
+        assert!(has_interpolation("$CI_COMMIT_REF_SLUG:$RUST_VERSION"));
+        assert!(has_interpolation("pre-${SECRET}"));
+        assert!(has_interpolation("a%APPDATA%b"));
+        assert!(!has_interpolation("Xk9$mQ2vL7pZ"));
+        assert!(!has_interpolation("p@ss$12345word"));
+    }
 
     #[test]
     fn secret_like_names() {

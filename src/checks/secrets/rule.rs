@@ -90,8 +90,9 @@ impl Verdict {
     }
 }
 
-/// One regex match handed to a validator, with enough context to judge it.
-#[derive(Clone, Copy, Debug)]
+/// One regex match handed to a validator, with enough context to judge it. It holds the raw
+/// secret and the file's bytes, so `Debug` shows only positions and lengths.
+#[derive(Clone, Copy)]
 pub struct Candidate<'a> {
     /// The whole file, for looking around the match (bounded by each validator).
     pub bytes: &'a [u8],
@@ -111,6 +112,24 @@ pub struct Candidate<'a> {
     pub quoted: bool,
     /// The rule's default severity from `crate::rules`.
     pub default: Severity,
+}
+
+impl std::fmt::Debug for Candidate<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Candidate")
+            .field("file", &self.file)
+            .field(
+                "secret",
+                &format_args!("[REDACTED; {} chars]", self.secret.chars().count()),
+            )
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .field("key", &self.key)
+            .field("kind", &self.kind)
+            .field("quoted", &self.quoted)
+            .field("default", &self.default)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Decides whether a match is reported, at which severity and with which message.
@@ -150,4 +169,28 @@ pub struct Rule {
     pub true_positives: &'static [Sample],
     /// Texts that must produce no finding at all.
     pub false_positives: &'static [Sample],
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    #[test]
+    fn candidate_debug_hides_the_secret_and_the_file() {
+        let bytes = b"KEY=abc8Q~not-a-real-secret-but-shaped-like-one";
+        let c = Candidate {
+            bytes,
+            file: FileKind::default(),
+            secret: "abc8Q~not-a-real-secret-but-shaped-like-one",
+            start: 4,
+            end: bytes.len(),
+            key: Some("KEY"),
+            kind: None,
+            quoted: false,
+            default: Severity::Error,
+        };
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("not-a-real"), "{shown}");
+        assert!(shown.contains("REDACTED"));
+    }
 }

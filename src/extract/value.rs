@@ -255,6 +255,15 @@ mod tests {
     }
 
     #[test]
+    fn braced_guids_are_values() {
+        assert!(!is_placeholder("{5A1B2C3D-6E7F-4A80-9B1C-2D3E4F5A6BC2}"));
+        assert!(is_placeholder("{00000000-0000-0000-0000-000000000000}"));
+        assert!(is_placeholder("{client_id}"));
+        assert!(is_placeholder("<client-secret>"));
+        assert!(!is_placeholder("5a1b2c3d-6e7f-4a80-9b1c-2d3e4f5a6bc2"));
+    }
+
+    #[test]
     fn literals_stay_literals() {
         for v in [
             "abc8Q~QWErtyuiopASdfghjklzxcvbnm12345678",

@@ -1,7 +1,6 @@
 //! The inventory as the rules read it: environments in promotion order, facts in a stable order,
 //! and only the values that can be compared (literals, placeholders set aside).
 
-use super::normalize::guid;
 use crate::extract::value::is_placeholder;
 use crate::inventory::environment::{promotion_rank, EnvironmentNames};
 use crate::model::{EnvironmentExpectation, Fact, FactValue, Field, Inventory};
@@ -107,7 +106,7 @@ pub fn sorted<'a>(facts: impl IntoIterator<Item = &'a Fact>) -> Vec<&'a Fact> {
 /// A literal non-secret value that is not a placeholder.
 pub fn plain_literal(fact: &Fact) -> Option<&str> {
     match &fact.value {
-        FactValue::Plain(v) if !is_placeholder_value(v) => Some(v.as_str()),
+        FactValue::Plain(v) if !is_placeholder(v) => Some(v.as_str()),
         _ => None,
     }
 }
@@ -115,7 +114,7 @@ pub fn plain_literal(fact: &Fact) -> Option<&str> {
 /// A literal secret that is not a placeholder.
 pub fn secret_literal(fact: &Fact) -> Option<&SecretValue> {
     match &fact.value {
-        FactValue::Secret(s) if !is_placeholder_value(s.expose()) => Some(s),
+        FactValue::Secret(s) if !is_placeholder(s.expose()) => Some(s),
         _ => None,
     }
 }
@@ -123,41 +122,8 @@ pub fn secret_literal(fact: &Fact) -> Option<&SecretValue> {
 /// Whether a fact holds a placeholder rather than a value (`<client-secret>`, `changeme`).
 pub fn is_placeholder_fact(fact: &Fact) -> bool {
     match &fact.value {
-        FactValue::Plain(v) => is_placeholder_value(v),
-        FactValue::Secret(s) => is_placeholder_value(s.expose()),
+        FactValue::Plain(v) => is_placeholder(v),
+        FactValue::Secret(s) => is_placeholder(s.expose()),
         FactValue::Reference { .. } => false,
-    }
-}
-
-/// [`is_placeholder`], except that a GUID in braces (`{5a1b…}`, the registry and .NET spelling
-/// of a real id) is a value and not a `{client_id}`-style placeholder; the all-zero GUID stays a
-/// placeholder in any spelling.
-pub fn is_placeholder_value(value: &str) -> bool {
-    if !is_placeholder(value) {
-        return false;
-    }
-    match guid(value) {
-        Some(id) => is_placeholder(&id),
-        None => true,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn braced_guids_are_values() {
-        assert!(!is_placeholder_value(
-            "{5A1B2C3D-6E7F-4A80-9B1C-2D3E4F5A6BC2}"
-        ));
-        assert!(is_placeholder_value(
-            "{00000000-0000-0000-0000-000000000000}"
-        ));
-        assert!(is_placeholder_value("{client_id}"));
-        assert!(is_placeholder_value("<client-secret>"));
-        assert!(!is_placeholder_value(
-            "5a1b2c3d-6e7f-4a80-9b1c-2d3e4f5a6bc2"
-        ));
     }
 }

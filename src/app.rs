@@ -31,17 +31,24 @@ pub fn main() -> i32 {
             .unwrap_or_default();
         eprintln!("credgate: internal error{place}; this is a bug, please report it");
     }));
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(err) => {
-            let _ = err.print();
-            return match err.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
-                    EXIT_OK
-                }
-                _ => EXIT_ERROR,
-            };
+    let from_action = crate::action::started_by_runner(std::env::args_os().len(), &env_var);
+    let cli = match from_action.then(action_cli) {
+        Some(Ok(cli)) => cli,
+        Some(Err(err)) => {
+            eprintln!("credgate: error: {err:#}");
+            return EXIT_ERROR;
         }
+        None => match Cli::try_parse() {
+            Ok(cli) => cli,
+            Err(err) => {
+                let _ = err.print();
+                return match err.kind() {
+                    clap::error::ErrorKind::DisplayHelp
+                    | clap::error::ErrorKind::DisplayVersion => EXIT_OK,
+                    _ => EXIT_ERROR,
+                };
+            }
+        },
     };
     match std::panic::catch_unwind(|| run(cli)) {
         Ok(Ok(code)) => code,
@@ -51,6 +58,19 @@ pub fn main() -> i32 {
         }
         Err(_) => EXIT_ERROR,
     }
+}
+
+/// The command line a GitHub Action step asks for through its `INPUT_*` variables, parsed by the
+/// CLI's own definitions; credgate then runs in the workspace, where the inputs' relative paths
+/// point and against which annotations name files.
+fn action_cli() -> Result<Cli> {
+    let line = crate::action::command_line(&env_var)?;
+    let cli = crate::action::parse(&line)?;
+    if let Some(dir) = &line.workspace {
+        std::env::set_current_dir(dir)
+            .with_context(|| format!("cannot enter GITHUB_WORKSPACE {}", dir.display()))?;
+    }
+    Ok(cli)
 }
 
 /// Runs one parsed command line.
@@ -87,20 +107,22 @@ fn fill_matrix(report: &mut Report, plans: &[crate::dryrun::credentials::Resolve
     use crate::dryrun::credentials::{Credential, Origin};
     use crate::model::{EnvironmentSummary, SecretPresence};
     for plan in plans {
-        let row = match report
+        if !report
             .environments
             .iter()
-            .position(|r| r.name == plan.environment)
+            .any(|r| r.name == plan.environment)
         {
-            Some(i) => &mut report.environments[i],
-            None => {
-                report.environments.push(EnvironmentSummary {
-                    name: plan.environment.clone(),
-                    ..EnvironmentSummary::default()
-                });
-                let last = report.environments.len() - 1;
-                &mut report.environments[last]
-            }
+            report.environments.push(EnvironmentSummary {
+                name: plan.environment.clone(),
+                ..EnvironmentSummary::default()
+            });
+        }
+        let Some(row) = report
+            .environments
+            .iter_mut()
+            .find(|r| r.name == plan.environment)
+        else {
+            continue;
         };
         let outside = |origin: &Origin| !matches!(origin, Origin::File(_));
         let add_source = |row: &mut EnvironmentSummary, origin: &Origin| {
@@ -232,7 +254,7 @@ fn run_scan(args: &ScanArgs, mode: Mode) -> Result<i32> {
         }
     };
     let failed = fails(&report, args.fail_on);
-    emit(&report, &args.output, failed)?;
+    emit(&report, args, failed)?;
     if !args.output.quiet {
         if mode != Mode::Scan && report.dry_run.is_empty() {
             eprintln!(
@@ -458,7 +480,10 @@ fn use_color(out: &OutputArgs) -> bool {
 }
 
 /// Renders the report in the chosen format, writes it, and writes GitHub's side files.
-fn emit(report: &Report, out: &OutputArgs, failed: bool) -> Result<()> {
+/// `--sarif-file` adds a SARIF copy whatever the format; the GitHub Action gets its side files
+/// whatever the format too.
+fn emit(report: &Report, args: &ScanArgs, failed: bool) -> Result<()> {
+    let out = &args.output;
     let format = Format::detect(out.format, env_var);
     let options = RenderOptions {
         color: format == Format::Text && use_color(out),
@@ -467,7 +492,19 @@ fn emit(report: &Report, out: &OutputArgs, failed: bool) -> Result<()> {
     };
     let text = report::render(report, format, &options)?;
     write_output(out, &text)?;
-    if format == Format::Github {
+    if let Some(path) = &args.sarif_file {
+        let sarif = if format == Format::Sarif {
+            text
+        } else {
+            report::render(report, Format::Sarif, &options)?
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        std::fs::write(path, sarif).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if format == Format::Github || args.github_action {
         let summary = env_var("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty());
         let output = env_var("GITHUB_OUTPUT").filter(|s| !s.is_empty());
         report::write_github_side_files(
@@ -475,6 +512,7 @@ fn emit(report: &Report, out: &OutputArgs, failed: bool) -> Result<()> {
             failed,
             summary.as_deref().map(Path::new),
             output.as_deref().map(Path::new),
+            args.sarif_file.as_deref(),
         )
         .context("cannot write the GitHub step summary or outputs")?;
     }

@@ -176,6 +176,13 @@ pub struct ScanArgs {
     /// Never read pipeline variables over the GitHub or Azure DevOps APIs.
     #[arg(long)]
     pub no_remote: bool,
+    /// Also write the report as SARIF to this file, whatever --format is (check, scan, dry-run).
+    #[arg(long, value_name = "FILE")]
+    pub sarif_file: Option<PathBuf>,
+    /// Set by the GitHub Action (not by hand): write the step outputs and job summary whatever
+    /// --format is, since action.yml promises them.
+    #[arg(long, hide = true)]
+    pub github_action: bool,
     /// Report and output options.
     #[command(flatten)]
     pub output: OutputArgs,

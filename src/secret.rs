@@ -59,7 +59,8 @@ impl Eq for SecretValue {}
 /// `sha256:<12 hex>` of a value. Used for secrets (never printed raw) and for stable ids.
 pub fn fingerprint_of(value: &str) -> String {
     let digest = Sha256::digest(value.as_bytes());
-    format!("sha256:{}", &hex(&digest)[..12])
+    let short: String = hex(&digest).chars().take(12).collect();
+    format!("sha256:{short}")
 }
 
 /// Full lowercase hex of a byte string.

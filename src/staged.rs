@@ -78,9 +78,9 @@ fn git_output(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
     Ok(out.stdout)
 }
 
-/// Calls `visit` with the staged content of every added, copied, modified or renamed file under
-/// `root` (paths relative to `root`). Binary and oversized blobs, symlinks and submodules are
-/// skipped and counted like the walker does.
+/// Calls `visit` with the staged content of every added, copied, modified, renamed or
+/// type-changed file under `root` (paths relative to `root`). Binary and oversized blobs, symlinks
+/// and submodules are skipped and counted like the walker does.
 pub fn visit_staged<A, V>(
     root: &Path,
     options: &WalkOptions,
@@ -110,7 +110,9 @@ where
             "--raw",
             "-z",
             "--no-abbrev",
-            "--diff-filter=ACMR",
+            // `T` too: a symlink replaced by a regular file is a type change, and its new
+            // content is as much a part of the commit as an added file's.
+            "--diff-filter=ACMRT",
         ],
     )?;
     let ignore = credgate_ignore(&root_abs, &options.extra_ignores);
@@ -165,13 +167,17 @@ where
             continue;
         };
         buf.clear();
-        (&mut reader).take(size).read_to_end(&mut buf)?;
         let mut newline = [0u8; 1];
-        reader.read_exact(&mut newline)?;
         if size > options.max_file_size {
+            // Skip the content without holding it: a staged multi-gigabyte file must not cost
+            // its size in memory.
+            std::io::copy(&mut (&mut reader).take(size), &mut std::io::sink())?;
+            reader.read_exact(&mut newline)?;
             stats.skipped.too_large += 1;
             continue;
         }
+        (&mut reader).take(size).read_to_end(&mut buf)?;
+        reader.read_exact(&mut newline)?;
         if looks_binary(&buf) {
             stats.skipped.binary += 1;
             continue;

@@ -80,7 +80,7 @@ pub fn parse_error(rel_path: &str, why: &str) -> Finding {
 
 /// Whether the first bytes of a file mark it as binary.
 pub fn looks_binary(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
+    let head = bytes.get(..BINARY_SNIFF_LEN).unwrap_or(bytes);
     memchr::memchr(0, head).is_some()
 }
 
@@ -233,6 +233,10 @@ impl<A: Default> Worker<'_, A> {
                 self.stats.skipped.too_large += 1;
                 return;
             }
+            Ok(ReadOutcome::Binary) => {
+                self.stats.skipped.binary += 1;
+                return;
+            }
             Err(err) => {
                 self.stats.unreadable(&rel, &err.to_string());
                 return;
@@ -251,14 +255,24 @@ impl<A: Default> Worker<'_, A> {
 enum ReadOutcome {
     Read,
     TooLarge,
+    Binary,
 }
 
 /// Reads at most `limit` bytes into `buf` (reused between files); a file that grew past the limit
 /// since it was listed is reported as too large rather than read without bound.
 fn read_limited(path: &Path, limit: u64, buf: &mut Vec<u8>) -> std::io::Result<ReadOutcome> {
     buf.clear();
-    let file = File::open(path)?;
-    file.take(limit.saturating_add(1)).read_to_end(buf)?;
+    let mut file = File::open(path)?.take(limit.saturating_add(1));
+    // The head alone first: a binary file is passed over without reading the rest, so a huge
+    // sparse or binary file costs one small read whatever `--max-file-size` allows.
+    Read::by_ref(&mut file)
+        .take(BINARY_SNIFF_LEN as u64)
+        .read_to_end(buf)?;
+    if looks_binary(buf) {
+        buf.clear();
+        return Ok(ReadOutcome::Binary);
+    }
+    file.read_to_end(buf)?;
     if buf.len() as u64 > limit {
         buf.clear();
         return Ok(ReadOutcome::TooLarge);

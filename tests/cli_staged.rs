@@ -1,4 +1,12 @@
 //! `credgate scan --staged`: reads what is staged in the git index, not the working tree.
+// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 mod common;
 
@@ -77,4 +85,69 @@ fn staged_mode_outside_git_is_a_clear_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("git repository"));
+}
+
+/// A symlink replaced by a regular file is a type change (`T`) in git's diff, not a
+/// modification: its new content is committed all the same and must be scanned.
+#[cfg(unix)]
+#[test]
+fn staged_mode_scans_a_symlink_turned_into_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    write(root, "settings.example.env", "AZURE_CLIENT_SECRET=\n");
+    std::os::unix::fs::symlink("settings.example.env", root.join("settings.env")).unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "init"]);
+
+    std::fs::remove_file(root.join("settings.env")).unwrap();
+    let secret = entra_secret(5);
+    write(
+        root,
+        "settings.env",
+        &format!("AZURE_CLIENT_SECRET={secret}\n"),
+    );
+    git(root, &["add", "settings.env"]);
+
+    let out = credgate()
+        .arg("scan")
+        .arg(root)
+        .args(["--staged", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{json:#}");
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{json:#}");
+    assert_eq!(findings[0]["file"], "settings.env");
+    assert_eq!(findings[0]["line"], 1);
+    common::assert_no_leak(&String::from_utf8_lossy(&out.stdout), &secret, "stdout");
+}
+
+/// An oversized staged blob is skipped (and counted) without losing the place in git's blob
+/// stream: the file after it is still read and scanned.
+#[test]
+fn staged_mode_skips_oversized_blobs_and_reads_the_next_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    // Sorted first by git: the big blob comes before the secret in the batch.
+    write(root, "a-big.txt", &"x".repeat(4096));
+    let secret = entra_secret(6);
+    write(root, "b.env", &format!("AZURE_CLIENT_SECRET={secret}\n"));
+    git(root, &["add", "."]);
+
+    let out = credgate()
+        .arg("scan")
+        .arg(root)
+        .args(["--staged", "--format", "json", "--max-file-size", "1024"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{json:#}");
+    assert_eq!(json["summary"]["files_skipped"]["too_large"], 1, "{json:#}");
+    assert_eq!(json["summary"]["files_scanned"], 1, "{json:#}");
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{json:#}");
+    assert_eq!(findings[0]["file"], "b.env");
 }

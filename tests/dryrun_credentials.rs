@@ -2,6 +2,14 @@
 //! the real binary against stand-ins on 127.0.0.1 (`--authority-host`). The token stand-in checks
 //! what a real authority checks: the client assertion's signature with the certificate's public
 //! key, its thumbprint header and its claims, or that the federated token is the one presented.
+// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 mod common;
 mod dryrun_support;

@@ -1,9 +1,34 @@
-//! No planted secret, nor any 12 characters of one, reaches stdout, stderr, an output file, the
-//! GitHub step summary or GitHub outputs, in any format.
+//! The redaction proof: no planted secret, nor any 12 characters of one, reaches stdout, stderr,
+//! an output file, the GitHub step summary or GitHub outputs, for every command (`check`,
+//! `scan`, `dry-run`, `baseline`, `explain`, `rules`), every format and `-v`/`-vv`, with the
+//! network answering, refusing connections, saying `401 invalid_client`, or failing with `500`.
+//!
+//! Planted: client secrets (in files, in `credgate.toml`-named variables, in convention and
+//! plain azure-identity variables), a storage key, Azure DevOps PATs (file and variable), a
+//! GitHub token, GitHub's OIDC request token, PEM private keys (a synthetic one and a real
+//! encrypted certificate key with its password), the access token the stand-in authority
+//! grants (its signature part is a known unique string) and the certificate assertions credgate
+//! signs. The stand-ins echo whatever credential they receive into their error bodies, so a
+//! reporter that repeated an error body would be caught.
+//!
+//! Also: `Debug` of every public type that holds a secret prints a redacted form.
+// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 mod common;
+mod dryrun_support;
 
-use common::{assert_no_leak, credgate, secret_tree};
+use common::{credgate_isolated, entra_secret, pem_key, secret_tree, synth, write, LeakCheck};
+use dryrun_support::{closed_port, json, jwt_signed, serve, status_of, Reply, Seen, StandIn};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 const FORMATS: &[&str] = &[
     "text",
@@ -14,89 +39,801 @@ const FORMATS: &[&str] = &[
     "junit",
     "markdown",
 ];
+const VERBOSITY: &[Option<&str>] = &[None, Some("-v"), Some("-vv")];
 
-#[test]
-fn no_format_prints_a_secret() {
-    let dir = tempfile::tempdir().unwrap();
-    let planted = secret_tree(dir.path());
-    let secrets = [
-        planted.entra.as_str(),
-        planted.storage.as_str(),
-        planted.pem_line.as_str(),
+const TENANT: &str = "7c3e5f1a-2b4d-4c6e-8f0a-1b2c3d4e5f60";
+const PROD_CLIENT: &str = "11111111-5b7d-4e8f-9a0b-1c2d3e4f5ac3";
+const STAGING_CLIENT: &str = "22222222-5b7d-4e8f-9a0b-1c2d3e4f5ac3";
+const DEV_CLIENT: &str = "33333333-5b7d-4e8f-9a0b-1c2d3e4f5ac3";
+const TEST_CLIENT: &str = "44444444-5b7d-4e8f-9a0b-1c2d3e4f5ac3";
+/// The signature part of the access token the stand-in grants: unique, so any 12 characters
+/// of it in an output can only come from the token.
+const TOKEN_SIGNATURE: &str = "Zq7RedactionProofTokenSignature_9f3c1e5a7b2d4f6081a3c5e7";
+const CERT_PASSWORD: &str = "fixture-password";
+
+/// Every planted value, by name.
+struct Planted {
+    secrets: Vec<(String, String)>,
+    prod: String,
+    staging: String,
+    dev: String,
+    github_token: String,
+    ado_pat: String,
+    plain: String,
+    oidc: String,
+    token: String,
+    cert_path: PathBuf,
+}
+
+/// An 84-character Azure DevOps PAT in the current format.
+fn pat(seed: u64) -> String {
+    const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    format!(
+        "{}JQQJ99B{}A{}AZDO{}",
+        synth(seed, 52, ALNUM),
+        synth(seed + 1, 1, ALNUM),
+        synth(seed + 2, 16, ALNUM),
+        synth(seed + 3, 4, ALNUM)
+    )
+}
+
+/// The base64 body lines of every PEM private-key block in `text`.
+fn key_lines(text: &str) -> Vec<String> {
+    let mut inside = false;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("-----BEGIN") && line.contains("PRIVATE KEY") {
+            inside = true;
+        } else if line.starts_with("-----END") {
+            inside = false;
+        } else if inside && line.len() >= 12 && !line.contains(':') {
+            out.push(line.to_string());
+        }
+    }
+    out
+}
+
+/// The repository with secrets of every kind, and the secrets for the process environment.
+fn plant(root: &Path) -> Planted {
+    let tree = secret_tree(root);
+    let dev = entra_secret(1001);
+    let prod = entra_secret(1002);
+    let staging = entra_secret(1003);
+    let plain = entra_secret(1004);
+    let file_pat = pat(1005);
+    let ado_pat = pat(1006);
+    let github_token = format!(
+        "ghp_{}",
+        synth(1007, 36, common::B64).replace(['+', '/'], "x")
+    );
+    let oidc = format!("oidc-request-{}", synth(1008, 40, common::B64));
+    write(
+        root,
+        "src/Api/appsettings.Development.json",
+        &format!("{{\n  \"AzureAd\": {{\n    \"TenantId\": \"{TENANT}\",\n    \"ClientId\": \"{DEV_CLIENT}\",\n    \"ClientSecret\": \"{dev}\"\n  }}\n}}\n"),
+    );
+    write(
+        root,
+        "azure-pipelines.yml",
+        &format!("trigger: [main]\nsteps:\n  - script: git clone https://build:{file_pat}@dev.azure.com/acme/_git/shop\n"),
+    );
+    let cert_text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/certs/combined_encrypted.pem"),
+    )
+    .unwrap();
+    write(root, "deploy/certs/test.pem", &cert_text);
+    write(
+        root,
+        "credgate.toml",
+        &format!(
+            "[environments.production]\ntenant_id_env = \"PROD_TENANT\"\nclient_id_env = \"PROD_CLIENT\"\nclient_secret_env = \"PROD_SP_SECRET\"\n\n[environments.test]\ntenant_id = \"{TENANT}\"\nclient_id = \"{TEST_CLIENT}\"\ncertificate_path_env = \"TEST_CERT_PATH\"\ncertificate_password_env = \"TEST_CERT_PASSWORD\"\n"
+        ),
+    );
+    let token = jwt_signed(
+        serde_json::json!({"aud": "https://graph.microsoft.com", "appid": PROD_CLIENT, "tid": TENANT, "roles": ["Application.Read.All"]}),
+        TOKEN_SIGNATURE,
+    );
+    let token_payload = token.split('.').nth(1).unwrap().to_string();
+    let mut secrets: Vec<(String, String)> = vec![
+        ("tree client secret".into(), tree.entra.clone()),
+        ("tree storage key".into(), tree.storage.clone()),
+        ("development client secret (file)".into(), dev.clone()),
+        (
+            "production client secret (PROD_SP_SECRET)".into(),
+            prod.clone(),
+        ),
+        (
+            "staging client secret (convention variable)".into(),
+            staging.clone(),
+        ),
+        ("plain AZURE_CLIENT_SECRET".into(), plain.clone()),
+        ("PAT in azure-pipelines.yml".into(), file_pat),
+        ("AZURE_DEVOPS_TOKEN".into(), ado_pat.clone()),
+        ("GITHUB_TOKEN".into(), github_token.clone()),
+        ("ACTIONS_ID_TOKEN_REQUEST_TOKEN".into(), oidc.clone()),
+        ("certificate password".into(), CERT_PASSWORD.into()),
+        ("access token signature".into(), TOKEN_SIGNATURE.into()),
+        ("access token payload".into(), token_payload),
+        ("access token".into(), token.clone()),
     ];
-    let out_dir = tempfile::tempdir().unwrap();
-    for format in FORMATS {
-        for verbosity in [None, Some("-v"), Some("-vv")] {
-            let output_file = out_dir.path().join(format!("report.{format}"));
-            let summary = out_dir.path().join("summary.md");
-            let gh_output = out_dir.path().join("gh_output");
-            let mut cmd = credgate();
-            cmd.arg("scan")
-                .arg(dir.path())
-                .args(["--format", format])
-                .env("GITHUB_STEP_SUMMARY", &summary)
-                .env("GITHUB_OUTPUT", &gh_output);
-            if let Some(v) = verbosity {
-                cmd.arg(v);
-            }
-            let stdout_run = cmd.output().unwrap();
-            assert_eq!(stdout_run.status.code(), Some(1), "{format}");
-            let mut file_cmd = credgate();
-            file_cmd
-                .arg("scan")
-                .arg(dir.path())
-                .args(["--format", format, "--output"])
-                .arg(&output_file);
-            let file_run = file_cmd.output().unwrap();
-            assert_eq!(file_run.status.code(), Some(1), "{format}");
-            let written = std::fs::read_to_string(&output_file).unwrap();
-            assert!(!written.is_empty(), "{format} wrote nothing");
-            let mut places = vec![
-                (
-                    "stdout",
-                    String::from_utf8_lossy(&stdout_run.stdout).to_string(),
-                ),
-                (
-                    "stderr",
-                    String::from_utf8_lossy(&stdout_run.stderr).to_string(),
-                ),
-                (
-                    "file stderr",
-                    String::from_utf8_lossy(&file_run.stderr).to_string(),
-                ),
-                ("output file", written),
-            ];
-            for side in [&summary, &gh_output] {
-                if let Ok(text) = std::fs::read_to_string(side) {
-                    places.push(("github side file", text));
+    for (i, line) in key_lines(&pem_key(33)).into_iter().enumerate() {
+        secrets.push((format!("synthetic PEM key line {i}"), line));
+    }
+    for (i, line) in key_lines(&cert_text).into_iter().enumerate() {
+        secrets.push((format!("certificate key line {i}"), line));
+    }
+    Planted {
+        secrets,
+        prod,
+        staging,
+        dev,
+        github_token,
+        ado_pat,
+        plain,
+        oidc,
+        token,
+        cert_path: root.join("deploy/certs/test.pem"),
+    }
+}
+
+impl Planted {
+    /// The process environment of every run: credentials in every place credgate reads.
+    fn env(&self, base: &str) -> Vec<(String, String)> {
+        vec![
+            ("PROD_TENANT".into(), TENANT.into()),
+            ("PROD_CLIENT".into(), PROD_CLIENT.into()),
+            ("PROD_SP_SECRET".into(), self.prod.clone()),
+            ("STAGING_AZURE_TENANT_ID".into(), TENANT.into()),
+            ("STAGING_AZURE_CLIENT_ID".into(), STAGING_CLIENT.into()),
+            ("STAGING_AZURE_CLIENT_SECRET".into(), self.staging.clone()),
+            ("AZURE_TENANT_ID".into(), TENANT.into()),
+            ("AZURE_CLIENT_ID".into(), PROD_CLIENT.into()),
+            ("AZURE_CLIENT_SECRET".into(), self.plain.clone()),
+            (
+                "TEST_CERT_PATH".into(),
+                self.cert_path.display().to_string(),
+            ),
+            ("TEST_CERT_PASSWORD".into(), CERT_PASSWORD.into()),
+            (
+                "ACTIONS_ID_TOKEN_REQUEST_URL".into(),
+                format!("{base}/oidc"),
+            ),
+            ("ACTIONS_ID_TOKEN_REQUEST_TOKEN".into(), self.oidc.clone()),
+            ("GITHUB_REPOSITORY".into(), "acme/shop".into()),
+            ("GITHUB_TOKEN".into(), self.github_token.clone()),
+            ("GITHUB_API_URL".into(), base.into()),
+            ("SYSTEM_COLLECTIONURI".into(), format!("{base}/acme/")),
+            ("SYSTEM_TEAMPROJECT".into(), "shop".into()),
+            ("AZURE_DEVOPS_TOKEN".into(), self.ado_pat.clone()),
+        ]
+    }
+}
+
+/// How the network behaves for a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Network {
+    /// Production, development (committed secret) and test (certificate) get a token;
+    /// staging's secret is refused; Graph answers; GitHub and Azure DevOps say 401.
+    Mixed,
+    /// Every host is a closed port.
+    Closed,
+    /// Every request is answered `401 invalid_client` (AADSTS7000215).
+    InvalidClient,
+    /// Every request is answered `500`.
+    ServerError,
+}
+
+/// An error body that repeats every credential the request carried, as a careless server
+/// might: credgate must never print an error body.
+fn echo(seen: &Seen) -> String {
+    let mut parts: Vec<String> = seen
+        .form
+        .iter()
+        .filter(|(k, _)| k.contains("secret") || k.contains("assertion"))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if let Some(auth) = &seen.authorization {
+        parts.push(format!("authorization={auth}"));
+    }
+    parts.join("; ")
+}
+
+fn stand_in(network: Network, planted: &Planted) -> Option<StandIn> {
+    let granted = [
+        planted.prod.clone(),
+        planted.dev.clone(),
+        planted.plain.clone(),
+    ];
+    let token = planted.token.clone();
+    // Graph shows a secret's first three characters as its hint, as Entra does.
+    let hint: String = planted.prod.chars().take(3).collect();
+    let refuse = |seen: &Seen| {
+        Reply::json(
+            401,
+            serde_json::json!({
+                "error": "invalid_client",
+                "error_description": format!("AADSTS7000215: Invalid client secret provided. You sent: {}", echo(seen)),
+                "error_codes": [7000215],
+                "trace_id": dryrun_support::TRACE,
+                "correlation_id": dryrun_support::CORRELATION,
+            }),
+        )
+    };
+    match network {
+        Network::Closed => None,
+        Network::Mixed => Some(serve(move |seen, _| {
+            if seen.path.contains("/oauth2/v2.0/token") {
+                let secret = seen.form.get("client_secret");
+                if secret.is_some_and(|s| granted.contains(s))
+                    || seen.form.contains_key("client_assertion")
+                {
+                    dryrun_support::token_reply(&token)
+                } else {
+                    refuse(seen)
                 }
+            } else if seen.path.contains("/v1.0/applications") {
+                Reply::json(
+                    200,
+                    serde_json::json!({
+                        "appId": PROD_CLIENT,
+                        "passwordCredentials": [{"hint": hint, "endDateTime": "2099-01-01T00:00:00Z", "displayName": "ci", "keyId": TENANT}],
+                        "web": {"redirectUris": []}, "spa": {"redirectUris": []}, "publicClient": {"redirectUris": []}
+                    }),
+                )
+            } else {
+                Reply::json(
+                    401,
+                    serde_json::json!({"message": format!("Bad credentials: {}", echo(seen))}),
+                )
             }
-            for (what, text) in &places {
-                for secret in secrets {
-                    assert_no_leak(text, secret, &format!("{format} {what}"));
-                }
+        })),
+        Network::InvalidClient => Some(serve(move |seen, _| refuse(seen))),
+        Network::ServerError => Some(serve(|seen, _| {
+            Reply::json(
+                500,
+                serde_json::json!({"error": "server_error", "error_description": format!("upstream failed for {}", echo(seen))}),
+            )
+            .header("retry-after", "0")
+        })),
+    }
+}
+
+/// One command line of the matrix.
+#[derive(Clone, Debug)]
+struct Combo {
+    command: &'static str,
+    format: &'static str,
+    verbosity: Option<&'static str>,
+    /// `--env`: one selected environment makes the plain `AZURE_*` variables count.
+    env: Option<&'static str>,
+}
+
+/// Every combination of `commands` × formats × verbosity, with `env` selected.
+fn matrix(commands: &[&'static str], env: Option<&'static str>) -> Vec<Combo> {
+    let mut out = Vec::new();
+    for command in commands {
+        for format in FORMATS {
+            for verbosity in VERBOSITY {
+                out.push(Combo {
+                    command,
+                    format,
+                    verbosity: *verbosity,
+                    env,
+                });
             }
+        }
+    }
+    out
+}
+
+/// What one run left behind: every place a secret could show, by name.
+struct Traces {
+    label: String,
+    places: Vec<(&'static str, String)>,
+    report: Option<serde_json::Value>,
+    code: Option<i32>,
+}
+
+/// Runs one combination once. With `-v` the report goes to `--output`, otherwise to stdout;
+/// the GitHub side files are always offered.
+fn run_once(
+    root: &Path,
+    scratch: &Path,
+    combo: &Combo,
+    env: &[(String, String)],
+    base: &str,
+    n: usize,
+) -> Traces {
+    let label = format!(
+        "{} --format {} {}{}",
+        combo.command,
+        combo.format,
+        combo.verbosity.unwrap_or(""),
+        combo.env.map(|e| format!(" --env {e}")).unwrap_or_default()
+    );
+    let summary = scratch.join(format!("summary-{n}.md"));
+    let gh_output = scratch.join(format!("output-{n}.txt"));
+    let file = scratch.join(format!("report-{n}.out"));
+    let mut cmd = credgate_isolated();
+    cmd.arg(combo.command);
+    match combo.command {
+        "explain" => {
+            cmd.arg("AADSTS7000215");
+        }
+        "rules" => {}
+        _ => {
+            cmd.arg(root).args(["--timeout", "5"]);
+        }
+    }
+    if matches!(combo.command, "check" | "dry-run") {
+        cmd.args(["--authority-host", base, "--graph-host", base]);
+    }
+    cmd.args(["--format", combo.format])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("GITHUB_OUTPUT", &gh_output)
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let to_file = combo.verbosity == Some("-v") || combo.command == "baseline";
+    if to_file {
+        cmd.arg("--output").arg(&file);
+    }
+    if let Some(v) = combo.verbosity {
+        cmd.arg(v);
+    }
+    if let Some(e) = combo.env {
+        cmd.args(["--env", e]);
+    }
+    let out = cmd.timeout(Duration::from_secs(60)).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let mut places = vec![("stderr", String::from_utf8_lossy(&out.stderr).to_string())];
+    let written = std::fs::read_to_string(&file).ok();
+    if to_file {
+        assert!(
+            written.as_ref().is_some_and(|w| !w.is_empty()),
+            "{label} wrote no file"
+        );
+    }
+    let report_text = if to_file {
+        written.clone()
+    } else {
+        Some(stdout.clone())
+    };
+    let report = (combo.format == "json"
+        && !matches!(combo.command, "baseline" | "explain" | "rules"))
+    .then(|| report_text.as_deref().map(|t| json(t.as_bytes())))
+    .flatten();
+    places.push(("stdout", stdout));
+    if let Some(w) = written {
+        places.push(("output file", w));
+    }
+    if combo.format == "github" && matches!(combo.command, "check" | "scan" | "dry-run") {
+        assert!(summary.exists(), "{label}: no step summary was written");
+        assert!(
+            gh_output.exists(),
+            "{label}: no GitHub outputs were written"
+        );
+    }
+    for (what, side) in [
+        ("GITHUB_STEP_SUMMARY", &summary),
+        ("GITHUB_OUTPUT", &gh_output),
+    ] {
+        if let Ok(text) = std::fs::read_to_string(side) {
+            places.push((what, text));
+        }
+    }
+    assert!(
+        !places.iter().any(|(_, t)| t.contains("internal error")),
+        "{label}: {places:?}",
+        places = places.iter().map(|(w, _)| *w).collect::<Vec<_>>()
+    );
+    Traces {
+        label,
+        places,
+        report,
+        code: out.status.code(),
+    }
+}
+
+/// Runs `combos` on `threads` threads (most of a run's time is waiting on the network or the
+/// process), returning every run's traces.
+fn run_all(
+    root: &Path,
+    combos: &[Combo],
+    env: &[(String, String)],
+    base: &str,
+    threads: usize,
+) -> Vec<Traces> {
+    let scratch = tempfile::tempdir().unwrap();
+    let results = Mutex::new(Vec::new());
+    let next = Mutex::new(0usize);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = {
+                    let mut n = next.lock().unwrap();
+                    *n += 1;
+                    *n - 1
+                };
+                let Some(combo) = combos.get(i) else { break };
+                let traces = run_once(root, scratch.path(), combo, env, base, i);
+                results.lock().unwrap().push(traces);
+            });
+        }
+    });
+    results.into_inner().unwrap()
+}
+
+/// The whole matrix for `commands` under `network`; checks every trace and returns them.
+fn prove(
+    commands: &[&'static str],
+    network: Network,
+    single: Option<&'static str>,
+) -> (Vec<Traces>, Option<StandIn>, Planted) {
+    let started = Instant::now();
+    let dir = tempfile::tempdir().unwrap();
+    let planted = plant(dir.path());
+    let server = stand_in(network, &planted);
+    let base = server.as_ref().map_or_else(
+        || format!("http://127.0.0.1:{}", closed_port()),
+        StandIn::url,
+    );
+    let env = planted.env(&base);
+    let mut combos = matrix(commands, None);
+    if let Some(env) = single {
+        combos.extend(matrix(&["dry-run"], Some(env)));
+    }
+    // Refused connections are retried with backoff (the CI sources' too): those runs mostly
+    // sleep, so more of them run at once.
+    let threads = if network == Network::Closed { 12 } else { 4 };
+    let traces = run_all(dir.path(), &combos, &env, &base, threads);
+    assert_eq!(traces.len(), combos.len());
+    // Certificate assertions credgate signed are bearer credentials too.
+    let mut secrets = planted.secrets.clone();
+    if let Some(s) = &server {
+        for seen in s.seen() {
+            if let Some(assertion) = seen.form.get("client_assertion") {
+                let signature = assertion.rsplit('.').next().unwrap().to_string();
+                secrets.push(("client assertion signature".into(), signature));
+            }
+        }
+    }
+    let check = LeakCheck::new(&secrets);
+    for t in &traces {
+        for (what, text) in &t.places {
+            check.assert_clean(text, &format!("{network:?} {}: {what}", t.label));
+        }
+        // scan finds the tree's secrets; baseline, explain and rules succeed; every dry-run
+        // has a failing environment, except the one of `uat` alone that gets its token.
+        let expected = match t.command_kind() {
+            "offline" => Some(1),
+            "quiet" => Some(0),
+            _ if network == Network::Mixed && t.label.contains("--env") => Some(0),
+            _ => Some(1),
+        };
+        assert!(
+            expected == t.code,
+            "{network:?} {}: exit {:?}",
+            t.label,
+            t.code
+        );
+    }
+    println!(
+        "{network:?}: {} runs of {commands:?} in {:?}",
+        traces.len(),
+        started.elapsed()
+    );
+    (traces, server, planted)
+}
+
+impl Traces {
+    fn command_kind(&self) -> &'static str {
+        if self.label.starts_with("scan") {
+            "offline"
+        } else if self.label.starts_with("baseline")
+            || self.label.starts_with("explain")
+            || self.label.starts_with("rules")
+        {
+            "quiet"
+        } else {
+            "network"
         }
     }
 }
 
+/// The statuses of the JSON runs, which show the runs really reached each environment.
+fn statuses(traces: &[Traces]) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for t in traces {
+        let Some(report) = &t.report else { continue };
+        let rows = report["dry_run"].as_array().unwrap();
+        let expected = if t.label.contains("--env") { 1 } else { 4 };
+        assert_eq!(rows.len(), expected, "{}: {report}", t.label);
+        for row in rows {
+            let env = row["environment"].as_str().unwrap().to_string();
+            out.push((t.label.clone(), env.clone(), status_of(report, &env)));
+        }
+    }
+    assert!(!out.is_empty(), "no JSON run");
+    out
+}
+
 #[test]
-fn baseline_and_explain_print_no_secret() {
-    let dir = tempfile::tempdir().unwrap();
-    let planted = secret_tree(dir.path());
-    let out = credgate()
-        .arg("baseline")
-        .arg(dir.path())
-        .arg("-v")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    for text in [
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-        std::fs::read_to_string(dir.path().join(".credgate-baseline.json")).unwrap(),
+fn offline_commands_print_no_secret() {
+    prove(
+        &["scan", "baseline", "explain", "rules"],
+        Network::Closed,
+        None,
+    );
+}
+
+#[test]
+fn network_answering_prints_no_secret_nor_token() {
+    // `--env uat` alone: the plain azure-identity variables are the credential.
+    let (traces, server, planted) = prove(&["check", "dry-run"], Network::Mixed, Some("uat"));
+    for (label, env, status) in statuses(&traces) {
+        let expected = if env == "staging" {
+            "invalid_secret"
+        } else {
+            "ok"
+        };
+        assert_eq!(status, expected, "{label}: {env}");
+    }
+    // The secrets really travelled: the proof is about values credgate handled.
+    let seen = server.unwrap().seen();
+    let form = |key: &str| -> Vec<String> {
+        seen.iter()
+            .filter_map(|s| s.form.get(key).cloned())
+            .collect()
+    };
+    let sent = form("client_secret");
+    for secret in [
+        &planted.prod,
+        &planted.staging,
+        &planted.dev,
+        &planted.plain,
     ] {
-        assert_no_leak(&text, &planted.entra, "baseline");
-        assert_no_leak(&text, &planted.storage, "baseline");
+        assert!(sent.contains(secret), "a planted secret was never sent");
+    }
+    assert!(
+        !form("client_assertion").is_empty(),
+        "no certificate assertion was sent"
+    );
+    let auth: Vec<String> = seen
+        .iter()
+        .filter_map(|s| s.authorization.clone())
+        .collect();
+    assert!(
+        auth.iter()
+            .any(|a| a == &format!("Bearer {}", planted.token)),
+        "Graph never got the token"
+    );
+    assert!(
+        auth.iter().any(|a| a.contains(&planted.github_token)),
+        "GitHub never asked"
+    );
+    assert!(
+        auth.iter().any(|a| a.starts_with("Basic ")),
+        "Azure DevOps never asked"
+    );
+}
+
+#[test]
+fn refused_connections_print_no_secret() {
+    let (traces, _, _) = prove(&["check", "dry-run"], Network::Closed, None);
+    for (label, env, status) in statuses(&traces) {
+        assert_eq!(status, "unreachable", "{label}: {env}");
+    }
+}
+
+#[test]
+fn invalid_client_answers_print_no_secret() {
+    let (traces, _, _) = prove(&["check", "dry-run"], Network::InvalidClient, None);
+    for (label, env, status) in statuses(&traces) {
+        assert_eq!(status, "invalid_secret", "{label}: {env}");
+    }
+}
+
+#[test]
+fn server_errors_print_no_secret() {
+    let (traces, _, _) = prove(&["check", "dry-run"], Network::ServerError, None);
+    for (label, env, status) in statuses(&traces) {
+        assert_eq!(status, "server_error", "{label}: {env}");
+    }
+}
+
+#[test]
+fn debug_of_every_secret_holder_is_redacted() {
+    use credgate::dryrun::credentials::{Credential, Origin, Resolved, Sourced};
+    use credgate::model::{Fact, FactValue, Field, Location};
+    use credgate::secret::SecretValue;
+
+    let raw = entra_secret(2001);
+    let secret = SecretValue::new(raw.clone());
+    let token = jwt_signed(serde_json::json!({"appid": PROD_CLIENT}), TOKEN_SIGNATURE);
+    let cert_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/certs/combined_encrypted.pem");
+    let cert_text = std::fs::read_to_string(&cert_path).unwrap();
+    let password = SecretValue::new(CERT_PASSWORD);
+    let mut shown: Vec<(&str, String)> = Vec::new();
+
+    shown.push(("SecretValue", format!("{secret:?}")));
+    let fact = Fact {
+        environment: Some("production".into()),
+        field: Field::ClientSecret,
+        value: FactValue::Secret(secret.clone()),
+        location: Location::file("appsettings.json", 3, 7),
+        source: "appsettings".into(),
+    };
+    shown.push(("Fact", format!("{fact:?}")));
+    let sourced = |c: Credential| Sourced {
+        value: c,
+        origin: Origin::Env("AZURE_CLIENT_SECRET".into()),
+    };
+    let resolved = Resolved {
+        environment: "production".into(),
+        tenant: Some(Sourced {
+            value: TENANT.into(),
+            origin: Origin::Env("T".into()),
+        }),
+        client_id: Some(Sourced {
+            value: PROD_CLIENT.into(),
+            origin: Origin::Env("C".into()),
+        }),
+        credential: Some(sourced(Credential::Secret(secret.clone()))),
+        committed: false,
+        authority: None,
+        redirect_uris: Vec::new(),
+        required_roles: Vec::new(),
+        scope: None,
+        looked_for: Vec::new(),
+    };
+    shown.push(("Resolved", format!("{resolved:?}")));
+    shown.push((
+        "Credential::Certificate",
+        format!(
+            "{:?}",
+            Credential::Certificate {
+                path: cert_path.clone(),
+                password: Some(password.clone())
+            }
+        ),
+    ));
+    shown.push((
+        "Credential::GithubOidc",
+        format!(
+            "{:?}",
+            Credential::GithubOidc {
+                request_url: "http://127.0.0.1:1/oidc".into(),
+                request_token: secret.clone()
+            }
+        ),
+    ));
+    let body = serde_json::json!({"token_type": "Bearer", "access_token": token}).to_string();
+    let verdict = credgate::dryrun::diagnose::diagnose(200, body.as_bytes());
+    assert!(verdict.is_granted());
+    shown.push(("Verdict", format!("{verdict:?}")));
+    let answer = credgate::dryrun::client::Answer {
+        status: 200,
+        body: body.clone().into_bytes(),
+        date: None,
+        attempts: 1,
+    };
+    shown.push(("client::Answer", format!("{answer:?}")));
+    shown.push((
+        "client::Outcome",
+        format!("{:?}", credgate::dryrun::client::Outcome::Answer(answer)),
+    ));
+    let ado = credgate::sources::azure_devops::config_from_env(
+        &|k: &str| match k {
+            "SYSTEM_COLLECTIONURI" => Some("https://dev.azure.com/acme/".into()),
+            "SYSTEM_TEAMPROJECT" => Some("shop".into()),
+            "AZURE_DEVOPS_TOKEN" => Some(raw.clone()),
+            _ => None,
+        },
+        None,
+        None,
+    )
+    .unwrap();
+    shown.push(("AdoConfig", format!("{ado:?}")));
+    let github = credgate::sources::github::config_from_env(
+        &|k: &str| match k {
+            "GITHUB_REPOSITORY" => Some("acme/shop".into()),
+            "GITHUB_TOKEN" => Some(raw.clone()),
+            _ => None,
+        },
+        None,
+        None,
+    )
+    .unwrap();
+    shown.push(("GithubConfig", format!("{github:?}")));
+    let cert = credgate::dryrun::assertion::load_certificate(&cert_path, Some(&password)).unwrap();
+    shown.push(("CertificateCredential", format!("{cert:?}")));
+    let assertion = credgate::dryrun::assertion::client_assertion(
+        &cert,
+        PROD_CLIENT,
+        "https://login.microsoftonline.com/t/oauth2/v2.0/token",
+        1_700_000_000,
+        false,
+    )
+    .unwrap();
+    shown.push(("client assertion", format!("{assertion:?}")));
+    let verdict = credgate::checks::secrets::Verdict {
+        severity: credgate::model::Severity::Error,
+        message: "PEM private key".into(),
+        value: Some(key_lines(&cert_text).concat()),
+    };
+    shown.push(("secrets::Verdict", format!("{verdict:?}")));
+    let settings = format!("{{\"AzureAd\": {{\"ClientSecret\": \"{raw}\"}}}}");
+    let facts = credgate::extract::extract_kind(
+        credgate::extract::kind::detect("appsettings.Production.json", settings.as_bytes()),
+        "appsettings.Production.json",
+        settings.as_bytes(),
+    );
+    assert!(!facts.facts.is_empty(), "the extractor found the secret");
+    shown.push(("FileFacts", format!("{facts:?}")));
+    let (entries, _) = credgate::extract::dotenv::parse(&format!("AZURE_CLIENT_SECRET={raw}\n"));
+    shown.push(("dotenv entries", format!("{entries:?}")));
+    let yaml = credgate::extract::yaml::parse(&format!("client-secret: {raw}\n")).unwrap();
+    shown.push(("YAML nodes", format!("{yaml:?}")));
+    let scan =
+        credgate::checks::secrets::scan_file("appsettings.Production.json", settings.as_bytes());
+    assert!(!scan.findings.is_empty(), "the scanner found the secret");
+    shown.push(("FileScan", format!("{scan:?}")));
+
+    let mut secrets = vec![
+        ("client secret".to_string(), raw.clone()),
+        (
+            "certificate password".to_string(),
+            CERT_PASSWORD.to_string(),
+        ),
+        (
+            "access token signature".to_string(),
+            TOKEN_SIGNATURE.to_string(),
+        ),
+        ("access token".to_string(), token.clone()),
+        (
+            "assertion signature".to_string(),
+            assertion.expose().rsplit('.').next().unwrap().to_string(),
+        ),
+    ];
+    for (i, line) in key_lines(&cert_text).into_iter().enumerate() {
+        secrets.push((format!("certificate key line {i}"), line));
+    }
+    // Bytes printed as a Debug list (`[123, 34, …]`) hide nothing: a body must not appear so.
+    let body_as_list = format!("{:?}", &body.as_bytes()[..16]);
+    let check = LeakCheck::new(&secrets);
+    for (what, text) in &shown {
+        check.assert_clean(text, what);
+        assert!(
+            !text.contains(body_as_list.trim_end_matches(']')),
+            "{what} prints body bytes: {text}"
+        );
+    }
+    for what in [
+        "SecretValue",
+        "Fact",
+        "Resolved",
+        "Credential::GithubOidc",
+        "Verdict",
+        "client assertion",
+        "secrets::Verdict",
+    ] {
+        let text = &shown.iter().find(|(w, _)| *w == what).unwrap().1;
+        assert!(text.contains("[REDACTED"), "{what}: {text}");
+    }
+}
+
+#[test]
+fn the_leak_check_catches_any_12_characters() {
+    let check = LeakCheck::new(&[("demo secret", "abc8Q~0123456789abcdefghijklmnopqrstuvwx")]);
+    check.assert_clean("abc8Q~01234 and 456789abcde", "clean text");
+    // 11 characters of the secret pass; 12 anywhere, or the whole secret, are caught.
+    for (text, leaks) in [
+        ("ends in 9abcdefghij", false),
+        ("prefix 0123456789ab suffix", true),
+        ("…mnopqrstuvwx", true),
+        ("abc8Q~0123456789abcdefghijklmnopqrstuvwx", true),
+    ] {
+        let caught = std::panic::catch_unwind(|| check.assert_clean(text, "text")).is_err();
+        assert_eq!(caught, leaks, "{text}");
     }
 }

@@ -7,10 +7,9 @@ pub const MARKER: &str = "credgate:allow";
 
 /// Whether `line` carries an allow comment that covers `rule_id`.
 pub fn allows(line: &str, rule_id: &str) -> bool {
-    let Some(at) = line.find(MARKER) else {
+    let Some((_, rest)) = line.split_once(MARKER) else {
         return false;
     };
-    let rest = &line[at + MARKER.len()..];
     // Rule ids listed right after the marker, separated by spaces or commas.
     let ids: Vec<&str> = rest
         .split(|c: char| c.is_whitespace() || c == ',')

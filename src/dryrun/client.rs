@@ -56,7 +56,6 @@ pub enum Outcome {
 }
 
 /// An HTTP answer.
-#[derive(Debug)]
 pub struct Answer {
     /// HTTP status code.
     pub status: u16,
@@ -66,6 +65,21 @@ pub struct Answer {
     pub date: Option<SystemTime>,
     /// Attempts made.
     pub attempts: u32,
+}
+
+impl std::fmt::Debug for Answer {
+    /// The body of a granted answer holds the access token: `Debug` shows its length only.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Answer")
+            .field("status", &self.status)
+            .field(
+                "body",
+                &format_args!("[REDACTED; {} bytes]", self.body.len()),
+            )
+            .field("date", &self.date)
+            .field("attempts", &self.attempts)
+            .finish()
+    }
 }
 
 /// Sends the request, retrying 429, 5xx and connection errors up to [`MAX_ATTEMPTS`] times with

@@ -25,9 +25,9 @@ pub fn parse(text: &str) -> (Vec<Entry>, Option<(u32, String)>) {
     let lines: Vec<&str> = text.split('\n').collect();
     let mut entries = Vec::new();
     let mut i = 0;
-    while i < lines.len() {
+    while let Some(line) = lines.get(i) {
         let line_no = i + 1;
-        let raw = lines[i].strip_suffix('\r').unwrap_or(lines[i]);
+        let raw = line.strip_suffix('\r').unwrap_or(line);
         i += 1;
         let trimmed = raw.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -41,8 +41,11 @@ pub fn parse(text: &str) -> (Vec<Entry>, Option<(u32, String)>) {
             }
             _ => (trimmed, indent),
         };
-        let Some(eq) = body.find('=') else { continue };
-        let key = body[..eq].trim();
+        let Some((before_eq, after_eq)) = body.split_once('=') else {
+            continue;
+        };
+        let eq = before_eq.len();
+        let key = before_eq.trim();
         if key.is_empty()
             || !key
                 .chars()
@@ -50,15 +53,15 @@ pub fn parse(text: &str) -> (Vec<Entry>, Option<(u32, String)>) {
         {
             continue;
         }
-        let after_eq = &body[eq + 1..];
         let value_part = after_eq.trim_start();
         let value_byte = body_offset + eq + 1 + (after_eq.len() - value_part.len());
         let column = char_col(raw, value_byte);
-        match value_part.chars().next() {
+        let mut after_first = value_part.chars();
+        match after_first.next() {
             Some(q @ ('"' | '\'')) => {
                 // Collect until the closing quote, across lines if needed.
                 let mut value = String::new();
-                let mut rest = &value_part[1..];
+                let mut rest = after_first.as_str();
                 let mut closed = false;
                 loop {
                     let mut chars = rest.char_indices();
@@ -79,11 +82,12 @@ pub fn parse(text: &str) -> (Vec<Entry>, Option<(u32, String)>) {
                         }
                         value.push(c);
                     }
-                    if closed || i >= lines.len() {
+                    if closed {
                         break;
                     }
+                    let Some(next) = lines.get(i) else { break };
                     value.push('\n');
-                    rest = lines[i].strip_suffix('\r').unwrap_or(lines[i]);
+                    rest = next.strip_suffix('\r').unwrap_or(next);
                     i += 1;
                 }
                 if !closed {
@@ -99,11 +103,16 @@ pub fn parse(text: &str) -> (Vec<Entry>, Option<(u32, String)>) {
                 let end = value_part
                     .char_indices()
                     .find(|&(idx, c)| {
-                        c == '#' && idx > 0 && value_part[..idx].ends_with([' ', '\t'])
+                        c == '#'
+                            && idx > 0
+                            && value_part
+                                .get(..idx)
+                                .is_some_and(|before| before.ends_with([' ', '\t']))
                     })
                     .map(|(idx, _)| idx)
                     .unwrap_or(value_part.len());
-                let value = value_part[..end].trim_end();
+                // `end` is a char boundary (from `char_indices`) or the length.
+                let value = value_part.get(..end).unwrap_or(value_part).trim_end();
                 entries.push(Entry::new(key, value.to_string(), line_no as u32, column));
             }
         }

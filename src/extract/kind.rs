@@ -50,7 +50,7 @@ pub fn detect(path: &str, bytes: &[u8]) -> Option<FileKind> {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     let dirs: Vec<&str> = lower.split('/').collect();
-    let dirs = &dirs[..dirs.len().saturating_sub(1)];
+    let dirs = dirs.split_last().map_or(&[][..], |(_, dirs)| dirs);
     let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
 
     if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
@@ -102,7 +102,7 @@ pub fn detect(path: &str, bytes: &[u8]) -> Option<FileKind> {
 
 /// A YAML file with both `apiVersion:` and `kind:` at the start of a line.
 fn looks_like_kubernetes(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let head = bytes.get(..64 * 1024).unwrap_or(bytes);
     memchr::memmem::find(head, b"apiVersion:").is_some()
         && memchr::memmem::find(head, b"kind:").is_some()
 }
@@ -111,7 +111,7 @@ fn looks_like_kubernetes(bytes: &[u8]) -> bool {
 /// one, together with `pool:`, `trigger:`, `parameters:`, `variables:` or `- task:`), as local
 /// templates do.
 fn looks_like_azure_pipeline(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let head = bytes.get(..64 * 1024).unwrap_or(bytes);
     let at_line_start = |needle: &[u8]| {
         memchr::memmem::find_iter(head, needle).any(|i| i == 0 || head.get(i - 1) == Some(&b'\n'))
     };

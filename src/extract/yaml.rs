@@ -159,21 +159,55 @@ enum Open {
 }
 
 struct Builder {
+    places: Places,
     stack: Vec<Open>,
     anchors: Vec<(usize, Node)>,
     documents: Vec<Node>,
     nodes: usize,
 }
 
-fn position(mark: &Marker, quoted: bool) -> (u32, u32) {
-    let line = mark.line().max(1) as u32;
-    // yaml-rust2 counts columns from 0.
-    let column = mark.col() as u32 + 1 + u32::from(quoted);
+/// Where each line of the text starts, in characters. yaml-rust2 also breaks lines at a lone
+/// `\r` and may place an end-of-input error one line past the end; positions are computed from
+/// the marker's character index instead, with lines split at `\n` as everywhere else in
+/// credgate, so a node or error always points into the file.
+struct Places {
+    starts: Vec<usize>,
+    chars: usize,
+}
+
+impl Places {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        let mut chars = 0;
+        for c in text.chars() {
+            chars += 1;
+            if c == '\n' {
+                starts.push(chars);
+            }
+        }
+        Self { starts, chars }
+    }
+
+    /// 1-based line and 0-based column of a marker.
+    fn of(&self, mark: &Marker) -> (usize, usize) {
+        let index = mark.index().min(self.chars);
+        let line = self.starts.partition_point(|&start| start <= index).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        (line, index - start)
+    }
+}
+
+fn position(places: &Places, mark: &Marker, quoted: bool) -> (u32, u32) {
+    let (line, column) = places.of(mark);
+    let line = u32::try_from(line).unwrap_or(u32::MAX);
+    let column = u32::try_from(column)
+        .unwrap_or(u32::MAX)
+        .saturating_add(1 + u32::from(quoted));
     (line, column)
 }
 
-fn error_at(mark: &Marker, message: impl Into<String>) -> YamlError {
-    let (line, column) = position(mark, false);
+fn error_at(places: &Places, mark: &Marker, message: impl Into<String>) -> YamlError {
+    let (line, column) = position(places, mark, false);
     YamlError {
         line,
         column,
@@ -186,6 +220,7 @@ impl Builder {
         self.nodes += n;
         if self.nodes > MAX_NODES {
             return Err(error_at(
+                &self.places,
                 mark,
                 format!("more than {MAX_NODES} nodes (alias expansion?); the file was not read"),
             ));
@@ -264,6 +299,7 @@ pub fn parse_or_note(path: &str, text: &str, out: &mut super::FileFacts) -> Opti
 pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
     let mut parser = Parser::new_from_str(text);
     let mut b = Builder {
+        places: Places::new(text),
         stack: Vec::new(),
         anchors: Vec::new(),
         documents: Vec::new(),
@@ -271,7 +307,7 @@ pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
     };
     loop {
         let (event, mark) = parser.next_token().map_err(|e| {
-            let (line, column) = position(e.marker(), false);
+            let (line, column) = position(&b.places, e.marker(), false);
             YamlError {
                 line,
                 column,
@@ -288,7 +324,7 @@ pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
                     style,
                     TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted
                 );
-                let (line, column) = position(&mark, inside);
+                let (line, column) = position(&b.places, &mark, inside);
                 let node = Node {
                     kind: NodeKind::Scalar { value, quoted },
                     line,
@@ -309,19 +345,20 @@ pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
                         b.count(node.size(), &mark)?;
                         node
                     }
-                    None => return Err(error_at(&mark, "alias to an unknown anchor")),
+                    None => return Err(error_at(&b.places, &mark, "alias to an unknown anchor")),
                 };
                 b.push(node);
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if b.stack.len() >= MAX_DEPTH {
                     return Err(error_at(
+                        &b.places,
                         &mark,
                         format!("nested deeper than {MAX_DEPTH} levels; the file was not read"),
                     ));
                 }
                 b.count(1, &mark)?;
-                let (line, column) = position(&mark, false);
+                let (line, column) = position(&b.places, &mark, false);
                 let is_seq = matches!(event, Event::SequenceStart(..));
                 b.stack.push(if is_seq {
                     Open::Seq {
@@ -349,7 +386,7 @@ pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
                     Some(Open::Seq { node, anchor }) | Some(Open::Map { node, anchor, .. }) => {
                         (node, anchor)
                     }
-                    None => return Err(error_at(&mark, "unbalanced collection end")),
+                    None => return Err(error_at(&b.places, &mark, "unbalanced collection end")),
                 };
                 b.remember(anchor, &node);
                 b.push(node);

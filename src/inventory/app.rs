@@ -31,8 +31,10 @@ pub fn app_scope(path: &str) -> &str {
     // The last part is the file; a container needs a sub-folder and a file below it.
     for (i, part) in parts.iter().enumerate() {
         if i + 2 < parts.len() && CONTAINERS.contains(&part.to_ascii_lowercase().as_str()) {
-            let end = offset + part.len() + 1 + parts[i + 1].len();
-            return path.get(..end).unwrap_or(path);
+            if let Some(next) = parts.get(i + 1) {
+                let end = offset + part.len() + 1 + next.len();
+                return path.get(..end).unwrap_or(path);
+            }
         }
         offset += part.len() + 1;
     }

@@ -60,8 +60,7 @@ fn strip_dot_slash(path: &str) -> String {
 /// Unix absolute paths, Windows drive paths (`C:/…`) and UNC paths (`//server/…`).
 fn is_absolute(path: &str) -> bool {
     let bytes = path.as_bytes();
-    path.starts_with('/')
-        || (bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':')
+    path.starts_with('/') || matches!(bytes, [drive, b':', ..] if drive.is_ascii_alphabetic())
 }
 
 /// Where a finding points, for a human: `file:line:col`, `file:line`, `file`, or its source.

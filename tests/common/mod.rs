@@ -1,5 +1,13 @@
 //! Shared helpers for the whole-command tests: synthetic secrets and fixture trees.
 #![allow(dead_code)]
+// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 use assert_cmd::Command;
 use std::path::Path;
@@ -141,5 +149,75 @@ pub fn assert_no_leak(haystack: &str, secret: &str, what: &str) {
             !haystack.contains(&piece),
             "{what} contains 12 characters of a planted secret: …{piece}…"
         );
+    }
+}
+
+/// The variables through which the dry-run finds credentials outside the repository; tests
+/// remove them so the host's own environment never feeds a run.
+pub const CREDENTIAL_VARS: &[&str] = &[
+    "AZURE_TENANT_ID",
+    "AZURE_CLIENT_ID",
+    "AZURE_CLIENT_SECRET",
+    "AZURE_CLIENT_CERTIFICATE_PATH",
+    "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+    "AZURE_FEDERATED_TOKEN_FILE",
+    "ACTIONS_ID_TOKEN_REQUEST_URL",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    "AZURE_DEVOPS_TOKEN",
+    "GITHUB_API_URL",
+];
+
+/// [`credgate`] without any credential variable of the host.
+pub fn credgate_isolated() -> Command {
+    let mut cmd = credgate();
+    for var in CREDENTIAL_VARS {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// Every 12-character window of many secrets at once: one pass over a text finds any of them,
+/// where [`assert_no_leak`] would search the text once per window and secret.
+pub struct LeakCheck {
+    windows: std::collections::HashMap<String, String>,
+    short: Vec<(String, String)>,
+}
+
+impl LeakCheck {
+    /// `secrets` are `(name, value)` pairs; the name is what a failure reports, never the value.
+    pub fn new<N: AsRef<str>, V: AsRef<str>>(secrets: &[(N, V)]) -> Self {
+        let mut windows = std::collections::HashMap::new();
+        let mut short = Vec::new();
+        for (name, value) in secrets {
+            let chars: Vec<char> = value.as_ref().chars().collect();
+            if chars.len() < 12 {
+                assert!(!chars.is_empty(), "empty planted secret {}", name.as_ref());
+                short.push((name.as_ref().to_string(), value.as_ref().to_string()));
+                continue;
+            }
+            for window in chars.windows(12) {
+                windows.insert(window.iter().collect(), name.as_ref().to_string());
+            }
+        }
+        Self { windows, short }
+    }
+
+    /// Panics if `text` holds 12 characters of any secret (or a whole short one).
+    pub fn assert_clean(&self, text: &str, what: &str) {
+        for (name, value) in &self.short {
+            assert!(
+                !text.contains(value.as_str()),
+                "{what} contains the planted {name}"
+            );
+        }
+        let chars: Vec<char> = text.chars().collect();
+        for (at, window) in chars.windows(12).enumerate() {
+            let piece: String = window.iter().collect();
+            if let Some(name) = self.windows.get(&piece) {
+                panic!(
+                    "{what} contains 12 characters of the planted {name} at char {at}: …{piece}…"
+                );
+            }
+        }
     }
 }

@@ -1,6 +1,14 @@
 //! A stand-in for the Entra token endpoint and Graph on 127.0.0.1, answering with the real wire
 //! format (status codes, `error_codes` bodies, `Date`, `Retry-After`), started per test.
 #![allow(dead_code)]
+// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Response, StatusCode, Uri};
@@ -225,4 +233,234 @@ pub fn findings<'a>(report: &'a serde_json::Value, rule: &str) -> Vec<&'a serde_
         .iter()
         .filter(|f| f["rule_id"] == rule)
         .collect()
+}
+
+/// A JWT-shaped access token whose signature part is exactly `signature` (already base64url), so
+/// a redaction test knows a unique string that must never be printed.
+pub fn jwt_signed(claims: serde_json::Value, signature: &str) -> String {
+    let e = |v: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+    format!(
+        "{}.{}.{signature}",
+        e(br#"{"typ":"JWT","alg":"RS256","kid":"stand-in"}"#),
+        e(claims.to_string().as_bytes())
+    )
+}
+
+/// A stand-in below HTTP: a plain TCP listener on 127.0.0.1 that counts every accepted
+/// connection (a client that connects and sends nothing still counts) and hands each one to a
+/// behaviour on its own thread, so tests can misbehave at the byte level (reset, stall,
+/// dribble) or prove that nothing at all reached a host.
+pub struct RawServer {
+    pub port: u16,
+    accepted: Arc<AtomicUsize>,
+    received: Arc<Mutex<Vec<u8>>>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl RawServer {
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// TCP connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.accepted.load(Ordering::SeqCst)
+    }
+
+    /// Every byte the behaviours read, in arrival order (interleaved across connections).
+    pub fn received(&self) -> Vec<u8> {
+        self.received.lock().unwrap().clone()
+    }
+}
+
+impl Drop for RawServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wakes the accept loop so its thread ends; this connection is not counted.
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+/// One connection as a behaviour sees it: the stream, and a log of what it read.
+pub struct RawConn {
+    pub stream: std::net::TcpStream,
+    /// 1-based number of the connection.
+    pub number: usize,
+    received: Arc<Mutex<Vec<u8>>>,
+}
+
+/// An HTTP request read off a raw connection.
+#[derive(Clone, Debug, Default)]
+pub struct RawRequest {
+    pub method: String,
+    pub path: String,
+    pub form: HashMap<String, String>,
+}
+
+impl RawConn {
+    /// Reads one HTTP/1.1 request (head and a `Content-Length` body); `None` when the client
+    /// closed or sent something that is not HTTP within 10 s.
+    pub fn read_request(&mut self) -> Option<RawRequest> {
+        use std::io::Read;
+        self.stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .ok()?;
+        let mut data = Vec::new();
+        let mut chunk = [0u8; 4096];
+        let head_end = loop {
+            if let Some(at) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+                break at + 4;
+            }
+            let n = self.stream.read(&mut chunk).ok().filter(|n| *n > 0)?;
+            self.log(&chunk[..n]);
+            data.extend_from_slice(&chunk[..n]);
+        };
+        let head = String::from_utf8_lossy(&data[..head_end]).to_string();
+        let length = head
+            .lines()
+            .filter_map(|l| l.split_once(':'))
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+            .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        while data.len() < head_end + length {
+            let n = self.stream.read(&mut chunk).ok().filter(|n| *n > 0)?;
+            self.log(&chunk[..n]);
+            data.extend_from_slice(&chunk[..n]);
+        }
+        let mut first = head.lines().next()?.split(' ');
+        let method = first.next()?.to_string();
+        let path = first.next()?.to_string();
+        let body = String::from_utf8_lossy(&data[head_end..head_end + length]).to_string();
+        Some(RawRequest {
+            method,
+            path,
+            form: parse_form(&body),
+        })
+    }
+
+    /// Reads and discards until the client closes (or 30 s pass): a server that never answers.
+    pub fn hold_until_closed(&mut self) {
+        use std::io::Read;
+        let _ = self.stream.set_read_timeout(Some(Duration::from_secs(30)));
+        let mut chunk = [0u8; 4096];
+        while let Ok(n) = self.stream.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            self.log(&chunk[..n]);
+        }
+    }
+
+    /// Writes bytes, ignoring a client that has gone away.
+    pub fn send(&mut self, bytes: &[u8]) -> bool {
+        use std::io::Write;
+        self.stream
+            .write_all(bytes)
+            .and_then(|_| self.stream.flush())
+            .is_ok()
+    }
+
+    /// A whole HTTP/1.1 answer with `Content-Length` and `Connection: close`.
+    pub fn respond(&mut self, status: u16, content_type: &str, body: &str) -> bool {
+        let reason = match status {
+            200 => "OK",
+            301 => "Moved Permanently",
+            302 => "Found",
+            307 => "Temporary Redirect",
+            308 => "Permanent Redirect",
+            400 => "Bad Request",
+            401 => "Unauthorized",
+            500 => "Internal Server Error",
+            502 => "Bad Gateway",
+            _ => "Status",
+        };
+        let text = format!(
+            "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        self.send(text.as_bytes())
+    }
+
+    /// Closes with a TCP reset (SO_LINGER 0) instead of an orderly FIN.
+    pub fn reset(self) {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+        else {
+            return;
+        };
+        let _guard = runtime.enter();
+        if self.stream.set_nonblocking(true).is_err() {
+            return;
+        }
+        if let Ok(stream) = tokio::net::TcpStream::from_std(self.stream) {
+            let _ = stream.set_zero_linger();
+            drop(stream);
+        }
+    }
+
+    fn log(&self, bytes: &[u8]) {
+        self.received.lock().unwrap().extend_from_slice(bytes);
+    }
+}
+
+/// Starts a raw stand-in on a free port; `behaviour` gets each accepted connection.
+pub fn raw(behaviour: impl Fn(RawConn) + Send + Sync + 'static) -> RawServer {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let behaviour = Arc::new(behaviour);
+    let (count, log, halt) = (accepted.clone(), received.clone(), stop.clone());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            if halt.load(Ordering::SeqCst) {
+                break;
+            }
+            let Ok(stream) = stream else { continue };
+            let number = count.fetch_add(1, Ordering::SeqCst) + 1;
+            let (behaviour, received) = (behaviour.clone(), log.clone());
+            std::thread::spawn(move || {
+                behaviour(RawConn {
+                    stream,
+                    number,
+                    received,
+                })
+            });
+        }
+    });
+    RawServer {
+        port,
+        accepted,
+        received,
+        stop,
+    }
+}
+
+/// A host a secret must never reach: counts connections and, to be as tempting as possible,
+/// grants a token to any request it does get.
+pub fn recorder() -> RawServer {
+    raw(|mut conn| {
+        if conn.read_request().is_some() {
+            let body = serde_json::json!({"token_type": "Bearer", "expires_in": 3599, "access_token": jwt(serde_json::json!({"appid": "recorder"}))});
+            conn.respond(200, "application/json", &body.to_string());
+        }
+    })
+}
+
+/// The azure-identity convention variables of one environment (`<ENV>_AZURE_TENANT_ID`,
+/// `<ENV>_AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET_<ENV>`).
+pub fn convention_vars(
+    env: &str,
+    tenant: &str,
+    client: &str,
+    secret: &str,
+) -> Vec<(String, String)> {
+    let up = env.to_ascii_uppercase();
+    vec![
+        (format!("{up}_AZURE_TENANT_ID"), tenant.to_string()),
+        (format!("{up}_AZURE_CLIENT_ID"), client.to_string()),
+        (format!("AZURE_CLIENT_SECRET_{up}"), secret.to_string()),
+    ]
 }

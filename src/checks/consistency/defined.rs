@@ -146,10 +146,11 @@ pub fn unevenly_defined(view: &View) -> Vec<Finding> {
             if platform.shared.contains(key) {
                 continue;
             }
-            let holders: Vec<&str> = envs
+            let holders: Vec<&str> = platform
+                .by_environment
                 .iter()
-                .filter(|e| platform.by_environment[e.as_str()].contains(key))
-                .map(|e| e.as_str())
+                .filter(|(_, defined)| defined.contains(key))
+                .map(|(env, _)| env.as_str())
                 .collect();
             for env in envs.iter().filter(|e| !holders.contains(&e.as_str())) {
                 let source = format!("{}:environment/{env}", platform.platform);

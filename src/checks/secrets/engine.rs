@@ -133,8 +133,16 @@ pub fn scan(path: &str, bytes: &[u8]) -> FileScan {
             continue;
         }
         let mut locations = compiled.regex.capture_locations();
+        // A name that starts inside an earlier match of the same rule is part of that match's
+        // value (`secret=secret=…`), not an assignment of its own: skipping it keeps
+        // keyword-dense lines linear instead of one window per keyword.
+        let mut matched_until = 0;
         for span in spans {
-            run(compiled, file, bytes, *span, &mut locations, &mut found);
+            if compiled.rule.reach == Reach::Name && span.start < matched_until {
+                continue;
+            }
+            let end = run(compiled, file, bytes, *span, &mut locations, &mut found);
+            matched_until = matched_until.max(end);
         }
     }
     if found.is_empty() {
@@ -292,7 +300,8 @@ fn extend_forward(bytes: &[u8], end: usize) -> usize {
     e
 }
 
-/// Runs one rule's regex over one region and keeps what its validator accepts.
+/// Runs one rule's regex over one region and keeps what its validator accepts. Returns the
+/// end (a file offset) of the last match, accepted or not; the region's start when none.
 fn run(
     compiled: &Compiled,
     file: FileKind,
@@ -300,14 +309,16 @@ fn run(
     region: Span,
     locations: &mut CaptureLocations,
     found: &mut Vec<Found>,
-) {
+) -> usize {
     let rule = compiled.rule;
     let haystack = slice(bytes, region.start, region.end);
     let mut from = 0;
+    let mut matched_until = region.start;
     while from <= haystack.len() {
         let Some(m) = compiled.regex.captures_read_at(locations, haystack, from) else {
             break;
         };
+        matched_until = region.start + m.end();
         from = if m.end() > m.start() {
             m.end()
         } else {
@@ -371,6 +382,7 @@ fn run(
             value: SecretValue::new(verdict.value.unwrap_or_else(|| text.into_owned())),
         });
     }
+    matched_until
 }
 
 /// Whether the value sits between a pair of matching quotes.

@@ -38,7 +38,11 @@ pub fn marvin32(data: &[u8], seed: u64) -> u64 {
     let mut p1 = (seed >> 32) as u32;
     let mut chunks = data.chunks_exact(4);
     for chunk in &mut chunks {
-        let word = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        // Little-endian, as `u32::from_le_bytes` would read the four bytes.
+        let word = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |w, (i, byte)| w | (u32::from(*byte) << (8 * i)));
         p0 = p0.wrapping_add(word);
         block(&mut p0, &mut p1);
     }
@@ -90,7 +94,10 @@ fn checksum_digits(body: &[u8]) -> ([u8; 6], usize) {
         if value == 0 {
             break;
         }
-        *slot = ENTRA_SECRET_ALPHABET[(value % radix) as usize];
+        // `value % radix` is below the alphabet's length, so the digit is always there.
+        if let Some(digit) = ENTRA_SECRET_ALPHABET.get((value % radix) as usize) {
+            *slot = *digit;
+        }
         value /= radix;
         significant += 1;
     }
@@ -106,8 +113,7 @@ fn padded_tail(digits: &[u8; 6]) -> [u8; 3] {
 /// when there are at least three.
 fn unpadded_tail(digits: &[u8; 6], significant: usize) -> Option<[u8; 3]> {
     let first = digits.len().checked_sub(significant)?;
-    let tail = digits.get(first..first + 3)?;
-    Some([tail[0], tail[1], tail[2]])
+    digits.get(first..first + 3)?.try_into().ok()
 }
 
 /// Whether `secret` is a current-format (`xxx8Q~…`, 40 characters) Entra client secret whose

@@ -129,7 +129,9 @@ fn is_monotonous(bytes: &[u8]) -> bool {
     }
     let mut counts = [0usize; 256];
     for b in bytes {
-        counts[usize::from(*b)] += 1;
+        if let Some(count) = counts.get_mut(usize::from(*b)) {
+            *count += 1;
+        }
     }
     let most = counts.iter().copied().max().unwrap_or(0);
     let distinct = counts.iter().filter(|c| **c > 0).count();
@@ -144,7 +146,7 @@ fn is_sequence(lower: &str) -> bool {
     }
     let steps = bytes
         .windows(2)
-        .filter(|w| w[1] == w[0].wrapping_add(1))
+        .filter(|w| matches!(w, [a, b] if *b == a.wrapping_add(1)))
         .count();
     steps * 5 >= (bytes.len() - 1) * 4
 }

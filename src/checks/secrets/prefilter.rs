@@ -53,7 +53,12 @@ impl Prefilter {
             for word in list.iter().filter(|w| !w.is_empty()) {
                 let word = word.to_ascii_lowercase();
                 match words.iter().position(|w| *w == word) {
-                    Some(at) => masks[at] |= 1 << index,
+                    // `masks` grows with `words`, so `at` is always in it.
+                    Some(at) => {
+                        if let Some(mask) = masks.get_mut(at) {
+                            *mask |= 1 << index;
+                        }
+                    }
                     None => {
                         words.push(word);
                         masks.push(1 << index);

@@ -68,7 +68,7 @@ impl Sample {
 }
 
 /// What a validator concluded about a match it accepts.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Verdict {
     /// Severity, the rule's default unless confidence is lower.
     pub severity: Severity,
@@ -77,6 +77,23 @@ pub struct Verdict {
     /// The value to fingerprint when the raw capture is not canonical (a PEM body without
     /// its line breaks); `None` keeps the capture.
     pub value: Option<String>,
+}
+
+impl std::fmt::Debug for Verdict {
+    /// `value` is a secret (a PEM key body): `Debug` shows its length only.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verdict")
+            .field("severity", &self.severity)
+            .field("message", &self.message)
+            .field(
+                "value",
+                &self
+                    .value
+                    .as_ref()
+                    .map(|v| format!("[REDACTED; {} chars]", v.chars().count())),
+            )
+            .finish()
+    }
 }
 
 impl Verdict {

@@ -382,6 +382,25 @@ fn unterminated_values_on_a_huge_line_stay_bounded() {
 }
 
 #[test]
+fn names_inside_an_earlier_value_are_not_assignments_of_their_own() {
+    // One long bare value made of keywords, then a real assignment after a space: the keywords
+    // inside the value are skipped (this keeps such lines linear), the real one is still found.
+    let filler = "secret=".repeat(20_000);
+    let text = format!("{filler} db_password=Zq7vK2mW9xR4tY8u\n");
+    let result = scan("settings.conf", &text);
+    let found: Vec<(&str, Option<u32>)> = result
+        .findings
+        .iter()
+        .map(|f| (f.rule_id.as_str(), f.location.column))
+        .collect();
+    let column = u32::try_from(filler.len() + 2 + "db_password=".len()).ok();
+    assert!(
+        found.contains(&("generic-secret-assignment", column)),
+        "{found:?}"
+    );
+}
+
+#[test]
 fn empty_and_keywordless_files_are_clean() {
     assert!(scan("a.txt", "").findings.is_empty());
     assert!(scan("a.txt", "hello world\nnothing here\n")

@@ -63,3 +63,64 @@ fn is_setting(line: &str) -> bool {
             .split_once(" = ")
             .is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
 }
+
+/// The marker that puts a template file into README.md verbatim: the next fenced block after
+/// `<!-- snippet: PATH -->` must equal the file at PATH.
+const SNIPPET_MARKER: &str = "<!-- snippet: ";
+
+/// Every template a user copies, in README.md byte for byte, so the two cannot drift.
+#[test]
+fn readme_snippets_are_the_template_files() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let mut seen = Vec::new();
+    let mut rest = readme.as_str();
+    while let Some(at) = rest.find(SNIPPET_MARKER) {
+        let after = &rest[at + SNIPPET_MARKER.len()..];
+        let (path, after) = after.split_once(" -->").expect("a snippet marker ends with -->");
+        let fence_start = after.find("```").expect("a fenced block follows the marker");
+        let body_start = fence_start + after[fence_start..].find('\n').unwrap() + 1;
+        let body_len = after[body_start..]
+            .find("\n```")
+            .expect("the fenced block is closed");
+        let snippet = &after[body_start..body_start + body_len + 1];
+        let file = std::fs::read_to_string(format!("{root}/{path}"))
+            .unwrap_or_else(|e| panic!("README.md shows {path}, which cannot be read: {e}"));
+        assert_eq!(
+            snippet, file,
+            "README.md's snippet of {path} differs from the file; copy the file into README.md"
+        );
+        seen.push(path.to_string());
+        rest = &after[body_start + body_len..];
+    }
+    for expected in copyable_templates(root) {
+        assert!(
+            seen.contains(&expected),
+            "README.md does not show {expected}: add `{SNIPPET_MARKER}{expected} -->` and the file"
+        );
+    }
+}
+
+/// The template files meant to be copied into a user's repository.
+fn copyable_templates(root: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for dir in [
+        "templates/github",
+        "templates/azure-pipelines",
+        "templates/azure-devops-task",
+        "templates/pre-commit",
+    ] {
+        let Ok(entries) = std::fs::read_dir(format!("{root}/{dir}")) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".yml") || name.ends_with(".yaml") {
+                found.push(format!("{dir}/{name}"));
+            }
+        }
+    }
+    assert!(found.len() >= 4, "templates are missing: {found:?}");
+    found.sort();
+    found
+}

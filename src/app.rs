@@ -3,7 +3,9 @@
 //! config or internal error). Everything that touches the terminal or output files is here.
 
 use crate::baseline::{self, Baseline};
-use crate::cli::{Cli, Command, ExplainArgs, FailOn, Format, OutputArgs, RulesArgs, ScanArgs};
+use crate::cli::{
+    Cli, Command, ExplainArgs, FailOn, Format, OutputArgs, ReportSpec, RulesArgs, ScanArgs,
+};
 use crate::config::Config;
 use crate::model::{Report, Severity};
 use crate::report::{self, RenderOptions};
@@ -227,6 +229,7 @@ fn prepare(args: &ScanArgs) -> Result<(ScanRequest, Config, Option<Baseline>)> {
 }
 
 fn run_scan(args: &ScanArgs, mode: Mode) -> Result<i32> {
+    let extra = extra_reports(args)?;
     let (request, config, baseline) = prepare(args)?;
     let report = match mode {
         Mode::Scan => scan::run(&request, &config, baseline.as_ref())?,
@@ -254,7 +257,7 @@ fn run_scan(args: &ScanArgs, mode: Mode) -> Result<i32> {
         }
     };
     let failed = fails(&report, args.fail_on);
-    emit(&report, args, failed)?;
+    emit(&report, args, &extra, failed)?;
     if !args.output.quiet {
         if mode != Mode::Scan && report.dry_run.is_empty() {
             eprintln!(
@@ -346,7 +349,10 @@ fn with_dry_run(
         root: &root,
         env: &lookup,
     };
-    let plans: Vec<credentials::Resolved> = environments
+    let (plans, unset): (
+        Vec<credentials::Resolved>,
+        Vec<Vec<credentials::UnsetVariable>>,
+    ) = environments
         .iter()
         .map(|env| {
             let table = config
@@ -356,10 +362,13 @@ fn with_dry_run(
                 .map(|(_, v)| v);
             credentials::resolve(&ctx, env, table)
         })
-        .collect();
+        .unzip();
     fill_matrix(&mut report, &plans);
     let outcome = crate::dryrun::run_blocking(plans, options)?;
-    let mut found = config.apply(outcome.findings);
+    let mut raw = outcome.findings;
+    // A credential variable set to nothing usable was skipped: say so, by name.
+    raw.extend(unset.iter().flatten().map(credentials::UnsetVariable::note));
+    let mut found = config.apply(raw);
     if let Some(baseline) = baseline {
         let (kept, hidden) = baseline.filter(found);
         found = kept;
@@ -382,6 +391,12 @@ fn with_dry_run(
 }
 
 fn run_baseline(args: &ScanArgs) -> Result<i32> {
+    if !args.reports.is_empty() || args.sarif_file.is_some() {
+        bail!(
+            "--report and --sarif-file apply to check, scan and dry-run; baseline writes only \
+             the baseline file"
+        );
+    }
     let (request, config, _) = prepare(args)?;
     let report = scan::run(&request, &config, None)?;
     write_baseline(args, &Baseline::from_findings(&report.findings))
@@ -479,10 +494,36 @@ fn use_color(out: &OutputArgs) -> bool {
     std::io::stdout().is_terminal()
 }
 
-/// Renders the report in the chosen format, writes it, and writes GitHub's side files.
-/// `--sarif-file` adds a SARIF copy whatever the format; the GitHub Action gets its side files
-/// whatever the format too.
-fn emit(report: &Report, args: &ScanArgs, failed: bool) -> Result<()> {
+/// The extra report files of a run: every `--report FORMAT=FILE`, then `--sarif-file FILE` (short
+/// for `--report sarif=FILE`). Two of them, or one and `--output`, naming the same file would
+/// overwrite each other: that is a usage error, found before anything is scanned or sent.
+fn extra_reports(args: &ScanArgs) -> Result<Vec<ReportSpec>> {
+    let mut specs = args.reports.clone();
+    if let Some(path) = &args.sarif_file {
+        specs.push(ReportSpec {
+            format: Format::Sarif,
+            path: path.clone(),
+        });
+    }
+    for (at, spec) in specs.iter().enumerate() {
+        let earlier = specs.get(..at).unwrap_or_default();
+        if earlier.iter().any(|e| e.path == spec.path)
+            || args.output.output.as_ref() == Some(&spec.path)
+        {
+            bail!(
+                "--report/--sarif-file: {} is named twice (with --output or another report); \
+                 give each report its own file",
+                spec.path.display()
+            );
+        }
+    }
+    Ok(specs)
+}
+
+/// Renders the report in the chosen format, writes it, writes each `--report` file (the same
+/// Report in its format; missing folders are created) and GitHub's side files. The GitHub
+/// Action gets its side files whatever the format.
+fn emit(report: &Report, args: &ScanArgs, extra: &[ReportSpec], failed: bool) -> Result<()> {
     let out = &args.output;
     let format = Format::detect(out.format, env_var);
     let options = RenderOptions {
@@ -492,27 +533,37 @@ fn emit(report: &Report, args: &ScanArgs, failed: bool) -> Result<()> {
     };
     let text = report::render(report, format, &options)?;
     write_output(out, &text)?;
-    if let Some(path) = &args.sarif_file {
-        let sarif = if format == Format::Sarif {
-            text
-        } else {
-            report::render(report, Format::Sarif, &options)?
-        };
+    let plain = RenderOptions {
+        color: false,
+        ..options
+    };
+    for spec in extra {
+        let rendered = report::render(report, spec.format, &plain)?;
+        let path = &spec.path;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        std::fs::write(path, sarif).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(path, rendered)
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if format == Format::Github || args.github_action {
         let summary = env_var("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty());
         let output = env_var("GITHUB_OUTPUT").filter(|s| !s.is_empty());
+        // The `sarif_file` output: --sarif-file (what the action passes), else the first SARIF
+        // --report.
+        let sarif = args.sarif_file.as_deref().or_else(|| {
+            extra
+                .iter()
+                .find(|s| s.format == Format::Sarif)
+                .map(|s| s.path.as_path())
+        });
         report::write_github_side_files(
             report,
             failed,
             summary.as_deref().map(Path::new),
             output.as_deref().map(Path::new),
-            args.sarif_file.as_deref(),
+            sarif,
         )
         .context("cannot write the GitHub step summary or outputs")?;
     }

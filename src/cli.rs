@@ -176,7 +176,11 @@ pub struct ScanArgs {
     /// Never read pipeline variables over the GitHub or Azure DevOps APIs.
     #[arg(long)]
     pub no_remote: bool,
-    /// Also write the report as SARIF to this file, whatever --format is (check, scan, dry-run).
+    /// Also write the report in FORMAT to FILE, whatever --format is (repeatable; any format;
+    /// missing folders are created), e.g. --report junit=out/credgate.xml (check, scan, dry-run).
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report_spec)]
+    pub reports: Vec<ReportSpec>,
+    /// Also write the report as SARIF to this file: short for --report sarif=FILE.
     #[arg(long, value_name = "FILE")]
     pub sarif_file: Option<PathBuf>,
     /// Set by the GitHub Action (not by hand): write the step outputs and job summary whatever
@@ -186,6 +190,40 @@ pub struct ScanArgs {
     /// Report and output options.
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// One `--report FORMAT=FILE`: the same report rendered in another format into a file, so one
+/// run (one set of token requests) feeds every consumer of a pipeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportSpec {
+    /// The format of the file.
+    pub format: Format,
+    /// The file; a relative path is relative to the working directory, as for `--output`.
+    pub path: PathBuf,
+}
+
+/// Parses `FORMAT=FILE` for clap, which names the flag and exits 2 on an error.
+fn parse_report_spec(spec: &str) -> Result<ReportSpec, String> {
+    let names = || {
+        Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some((format, path)) = spec.split_once('=') else {
+        return Err(format!("expected FORMAT=FILE, FORMAT one of {}", names()));
+    };
+    let format = Format::from_str(format.trim(), false)
+        .map_err(|_| format!("unknown format {format:?}: use one of {}", names()))?;
+    if path.trim().is_empty() {
+        return Err("the FILE after `=` is empty".to_string());
+    }
+    Ok(ReportSpec {
+        format,
+        path: PathBuf::from(path),
+    })
 }
 
 /// Flags of `explain`.
@@ -233,6 +271,60 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn report_specs_take_every_format_and_keep_the_rest_as_the_path() {
+        for format in Format::value_variants() {
+            let name = format
+                .to_possible_value()
+                .expect("named")
+                .get_name()
+                .to_string();
+            let spec = parse_report_spec(&format!("{name}=out/r.{name}")).expect("valid");
+            assert_eq!(spec.format, *format);
+            assert_eq!(spec.path, PathBuf::from(format!("out/r.{name}")));
+        }
+        let spec = parse_report_spec("json=a=b.json").expect("valid");
+        assert_eq!(spec.path, PathBuf::from("a=b.json"));
+        for bad in [
+            "sarif",
+            "=x.sarif",
+            "sarif=",
+            "SARIF=x",
+            "html=x.html",
+            "sarif= ",
+        ] {
+            let err = parse_report_spec(bad).expect_err(bad);
+            assert!(
+                err.contains("FORMAT") || err.contains("format") || err.contains("FILE"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn report_flag_is_repeatable_and_invalid_specs_name_it() {
+        let cli = Cli::try_parse_from([
+            "credgate",
+            "check",
+            "--report",
+            "markdown=a.md",
+            "--report=junit=b/c.xml",
+            "--sarif-file",
+            "d.sarif",
+        ])
+        .expect("parses");
+        let Command::Check(args) = cli.command else {
+            panic!("not check");
+        };
+        assert_eq!(args.reports.len(), 2);
+        assert_eq!(args.reports[1].format, Format::Junit);
+        assert_eq!(args.sarif_file, Some(PathBuf::from("d.sarif")));
+        let err = Cli::try_parse_from(["credgate", "scan", "--report", "pdf=x.pdf"])
+            .expect_err("pdf is no format");
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+        assert!(err.to_string().contains("--report"), "{err}");
     }
 
     #[test]

@@ -77,8 +77,12 @@ fn readme_snippets_are_the_template_files() {
     let mut rest = readme.as_str();
     while let Some(at) = rest.find(SNIPPET_MARKER) {
         let after = &rest[at + SNIPPET_MARKER.len()..];
-        let (path, after) = after.split_once(" -->").expect("a snippet marker ends with -->");
-        let fence_start = after.find("```").expect("a fenced block follows the marker");
+        let (path, after) = after
+            .split_once(" -->")
+            .expect("a snippet marker ends with -->");
+        let fence_start = after
+            .find("```")
+            .expect("a fenced block follows the marker");
         let body_start = fence_start + after[fence_start..].find('\n').unwrap() + 1;
         let body_len = after[body_start..]
             .find("\n```")

@@ -594,3 +594,93 @@ fn github_oidc_token_is_requested_and_presented() {
     assert!(report.to_string().contains("HTTP 401"), "{report}");
     assert_eq!(authority.hits(), 2);
 }
+
+/// The notes that say a credential variable was set to nothing usable.
+fn unset_notes(report: &serde_json::Value) -> Vec<String> {
+    findings(report, "dry-run-failed")
+        .into_iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("treated it as unset")
+        })
+        .map(|f| {
+            assert_eq!(f["severity"], "note", "{f}");
+            f["message"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn empty_and_unexpanded_variables_are_absent_never_sent_and_named_in_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let recorder = recorder();
+    // What a step gets for a secret that does not exist: empty (GitHub), the macro text (Azure
+    // Pipelines), or an expression nothing evaluated.
+    for value in [
+        "",
+        "$(AZURE_CLIENT_SECRET)",
+        "${{ secrets.AZURE_CLIENT_SECRET }}",
+    ] {
+        let mut vars = ids();
+        vars.push(("AZURE_CLIENT_SECRET", value.to_string()));
+        // An unexpanded certificate path is no certificate either.
+        vars.push(("AZURE_CLIENT_CERTIFICATE_PATH", "$(CertPath)".to_string()));
+        let out = run(dir.path(), &recorder.url(), &["--format", "json"], &vars);
+        assert_eq!(out.status.code(), Some(0), "{value:?}: {}", stderr(&out));
+        let (status, report) = production(&out);
+        assert_eq!(status, "missing_credentials", "{value:?}: {report}");
+        let notes = unset_notes(&report);
+        assert_eq!(notes.len(), 2, "{value:?}: {notes:?}");
+        assert!(
+            notes.iter().any(|n| n.contains("AZURE_CLIENT_SECRET ")),
+            "{notes:?}"
+        );
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("AZURE_CLIENT_CERTIFICATE_PATH")),
+            "{notes:?}"
+        );
+        let why = if value.is_empty() {
+            "empty"
+        } else {
+            "unexpanded"
+        };
+        assert!(notes.iter().all(|n| n.contains("unset")), "{notes:?}");
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("AZURE_CLIENT_SECRET ") && n.contains(why)),
+            "{notes:?}"
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        if !value.is_empty() {
+            assert!(!text.contains(value), "the value is shown: {value}");
+        }
+        assert!(!text.contains("$(CertPath)"), "the path text is shown");
+    }
+    assert_eq!(recorder.connections(), 0, "an unset secret was sent");
+}
+
+#[test]
+fn an_empty_environment_specific_secret_gives_way_to_the_next_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let authority = serve(|_, _| success());
+    let secret = "real-secret-value-0123456789abcdefghij".to_string();
+    let mut vars = ids();
+    vars.push(("PROD_AZURE_CLIENT_SECRET", String::new()));
+    vars.push(("AZURE_CLIENT_SECRET", secret.clone()));
+    let out = run(dir.path(), &authority.url(), &["--format", "json"], &vars);
+    let (status, report) = production(&out);
+    assert_eq!(status, "ok", "{report}");
+    assert_eq!(authority.seen()[0].form["client_secret"], secret);
+    let notes = unset_notes(&report);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].contains("PROD_AZURE_CLIENT_SECRET") && notes[0].contains("empty"),
+        "{notes:?}"
+    );
+    assert_clean(&out, &[secret], "report");
+}

@@ -756,7 +756,11 @@ fn bad_values_are_reported_without_a_request() {
     vars.extend(creds("staging", "not-a-guid", &entra_secret(3)));
     vars.push(("TEST_AZURE_TENANT_ID".into(), "contoso".into()));
     vars.push(("TEST_AZURE_CLIENT_ID".into(), guid(4)));
-    vars.push(("TEST_AZURE_CLIENT_SECRET".into(), String::new()));
+    // (An empty variable counts as unset, so a stray-quoted value is the bad secret here.)
+    vars.push((
+        "TEST_AZURE_CLIENT_SECRET".into(),
+        "\"quoted-secret-value-0123456789\"".into(),
+    ));
     let out = run(
         dir.path(),
         "dry-run",

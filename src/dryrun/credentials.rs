@@ -9,11 +9,15 @@
 //! 4. tenant and client ids (never secrets) from the inventory;
 //! 5. literal secrets in the repository's files: if one authenticates it is `live-secret-committed`.
 //!
+//! A variable that is set but empty, or holds an unexpanded `$(NAME)` macro or `${{ … }}`
+//! expression (what a step gets when the secret behind it does not exist), counts as absent:
+//! resolution goes on to the next place, and [`UnsetVariable::note`] says so by name.
+//!
 //! The process environment is read through a function so tests never touch the real one.
 
 use crate::config::EnvironmentConfig;
 use crate::inventory::environment::EnvironmentNames;
-use crate::model::{Fact, FactValue, Field, Inventory, Location};
+use crate::model::{Fact, FactValue, Field, Finding, Inventory, Location, Severity};
 use crate::secret::SecretValue;
 use std::path::PathBuf;
 
@@ -151,6 +155,159 @@ pub struct Context<'a> {
     pub env: EnvLookup<'a>,
 }
 
+/// Why a variable that is set still holds no value: CI systems hand a step such text when the
+/// variable or secret behind it does not exist, and sending it to Entra as a credential only
+/// produces a confusing AADSTS error (or a token request with a wrong id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unset {
+    /// Empty or only whitespace: GitHub expands a missing secret to the empty string.
+    Empty,
+    /// `$(NAME)`: Azure Pipelines leaves a macro as text when its variable is not defined.
+    AzureMacro,
+    /// `${{ … }}`: an expression that nothing evaluated (written where GitHub or Azure does not
+    /// expand it, or passed on by another tool).
+    Expression,
+}
+
+impl Unset {
+    /// Why `value` is not a real value, or `None` when it is one. Only the shape is looked at;
+    /// the value itself never leaves this function.
+    pub fn of(value: &str) -> Option<Unset> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Some(Unset::Empty);
+        }
+        let macro_name = value
+            .strip_prefix("$(")
+            .and_then(|rest| rest.strip_suffix(')'));
+        if macro_name.is_some_and(|name| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        }) {
+            return Some(Unset::AzureMacro);
+        }
+        if value
+            .find("${{")
+            .is_some_and(|at| value.get(at..).is_some_and(|rest| rest.contains("}}")))
+        {
+            return Some(Unset::Expression);
+        }
+        None
+    }
+
+    /// What the value looked like, for the note (never the value itself).
+    fn describe(self) -> &'static str {
+        match self {
+            Unset::Empty => "is set but empty",
+            Unset::AzureMacro => "holds an unexpanded Azure Pipelines macro `$(…)`",
+            Unset::Expression => "holds an unexpanded `${{ … }}` expression",
+        }
+    }
+}
+
+/// A credential variable that is set but holds no usable value ([`Unset`]): resolution treats
+/// it as absent, and the run says so in a note that names the variable, never its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsetVariable {
+    /// Canonical environment name whose resolution read it.
+    pub environment: String,
+    /// The variable's name.
+    pub name: String,
+    /// What was in it, by shape.
+    pub why: Unset,
+}
+
+impl UnsetVariable {
+    /// The note (`dry-run-failed` at note severity, like `missing_credentials`).
+    pub fn note(&self) -> Finding {
+        let origin = Origin::Env(self.name.clone());
+        let cause = match self.why {
+            Unset::Empty => {
+                "a secret or variable that does not exist (or is not passed to this step) \
+                 arrives empty"
+            }
+            Unset::AzureMacro => {
+                "Azure Pipelines passes `$(NAME)` on as text when no variable NAME is defined \
+                 for the job"
+            }
+            Unset::Expression => "the expression was never evaluated",
+        };
+        Finding::new(
+            "dry-run-failed",
+            Severity::Note,
+            origin.location(),
+            format!(
+                "{}: {} {}, so credgate treated it as unset ({cause}).",
+                self.environment,
+                self.name,
+                self.why.describe()
+            ),
+            &format!("{}:unset:{}", self.environment, self.name),
+        )
+        .with_environment(self.environment.clone())
+        .with_fix(format!(
+            "Define what {name} should carry for this job (Azure Pipelines: define the variable \
+             or link its variable group, and map a secret with env:; GitHub: create the \
+             repository or environment secret), or stop setting {name} for the credgate step.",
+            name = self.name
+        ))
+    }
+}
+
+/// Which value a variable was read for, to tell whether an unset one mattered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Tenant,
+    Client,
+    Credential,
+}
+
+/// An unset variable seen at a level of resolution.
+struct Seen {
+    level: usize,
+    slot: Slot,
+    name: String,
+    why: Unset,
+}
+
+/// The reads of one environment's resolution: what was looked for and which variables were
+/// set without a value.
+struct Search<'a> {
+    env: EnvLookup<'a>,
+    level: usize,
+    looked_for: Vec<String>,
+    unset: Vec<Seen>,
+}
+
+impl Search<'_> {
+    /// The variable's value when it holds a real one; an empty or unexpanded one is recorded
+    /// and read as absent.
+    fn get(&mut self, name: &str, slot: Slot) -> Option<String> {
+        let value = (self.env)(name)?;
+        match Unset::of(&value) {
+            None => Some(value),
+            Some(why) => {
+                self.unset.push(Seen {
+                    level: self.level,
+                    slot,
+                    name: name.to_string(),
+                    why,
+                });
+                None
+            }
+        }
+    }
+
+    /// A variable named in credgate.toml: looked for, then read.
+    fn named(&mut self, name: Option<&str>, slot: Slot) -> Option<(String, String)> {
+        let name = name?;
+        self.looked_for.push(name.to_string());
+        self.get(name, slot).map(|v| (name.to_string(), v))
+    }
+}
+
 /// One level's findings for the three values.
 #[derive(Default)]
 struct Level {
@@ -160,17 +317,54 @@ struct Level {
 }
 
 /// Resolves one environment's values. `config` is its `[environments.<name>]` table, if any.
+/// Also returns the credential variables that were set without a real value and would have
+/// been used (a later level's unset variable is not reported once an earlier level has the
+/// value).
 pub fn resolve(
     ctx: &Context<'_>,
     environment: &str,
     config: Option<&EnvironmentConfig>,
-) -> Resolved {
-    let mut looked_for = Vec::new();
-    let levels = [
-        from_config(ctx, environment, config, &mut looked_for),
-        from_convention(ctx, environment, &mut looked_for),
-        from_plain(ctx, &mut looked_for),
+) -> (Resolved, Vec<UnsetVariable>) {
+    let mut search = Search {
+        env: ctx.env,
+        level: 0,
+        looked_for: Vec::new(),
+        unset: Vec::new(),
+    };
+    let configured = from_config(ctx, environment, config, &mut search);
+    search.level = 1;
+    let convention = from_convention(ctx, environment, &mut search);
+    search.level = 2;
+    let plain = from_plain(ctx, &mut search);
+    let levels = [configured, convention, plain];
+    let first_with = |slot: Slot| {
+        levels.iter().position(|l| match slot {
+            Slot::Tenant => l.tenant.is_some(),
+            Slot::Client => l.client.is_some(),
+            Slot::Credential => l.credential.is_some(),
+        })
+    };
+    let won = [
+        (Slot::Tenant, first_with(Slot::Tenant)),
+        (Slot::Client, first_with(Slot::Client)),
+        (Slot::Credential, first_with(Slot::Credential)),
     ];
+    let mut unset: Vec<UnsetVariable> = Vec::new();
+    for seen in search.unset {
+        let winner = won
+            .iter()
+            .find(|(s, _)| *s == seen.slot)
+            .and_then(|(_, w)| *w);
+        let mattered = winner.is_none_or(|w| w >= seen.level);
+        if mattered && !unset.iter().any(|u| u.name == seen.name) {
+            unset.push(UnsetVariable {
+                environment: environment.to_string(),
+                name: seen.name,
+                why: seen.why,
+            });
+        }
+    }
+    let mut looked_for = search.looked_for;
     let mut tenant = None;
     let mut client_id = None;
     let mut credential = None;
@@ -205,7 +399,7 @@ pub fn resolve(
             _ => None,
         })
         .collect();
-    Resolved {
+    let resolved = Resolved {
         environment: environment.to_string(),
         tenant,
         client_id,
@@ -216,64 +410,64 @@ pub fn resolve(
         required_roles: config.map(|c| c.required_roles.clone()).unwrap_or_default(),
         scope: config.and_then(|c| c.scope.clone()),
         looked_for,
-    }
+    };
+    (resolved, unset)
 }
 
 fn from_config(
     ctx: &Context<'_>,
     environment: &str,
     config: Option<&EnvironmentConfig>,
-    looked_for: &mut Vec<String>,
+    search: &mut Search<'_>,
 ) -> Level {
     let mut level = Level::default();
     let Some(c) = config else {
         return level;
     };
     let key = |k: &str| format!("environments.{environment}.{k}");
-    let var = |name: &Option<String>, looked_for: &mut Vec<String>| {
-        let name = name.as_deref()?;
-        looked_for.push(name.to_string());
-        (ctx.env)(name).map(|v| (name.to_string(), v))
-    };
-    level.tenant = var(&c.tenant_id_env, looked_for)
-        .filter(|(_, v)| !v.is_empty())
+    level.tenant = search
+        .named(c.tenant_id_env.as_deref(), Slot::Tenant)
         .map(|(n, v)| sourced(v, Origin::Env(n)))
         .or_else(|| {
             c.tenant_id
                 .clone()
                 .map(|v| sourced(v, Origin::Config(key("tenant_id"))))
         });
-    level.client = var(&c.client_id_env, looked_for)
-        .filter(|(_, v)| !v.is_empty())
+    level.client = search
+        .named(c.client_id_env.as_deref(), Slot::Client)
         .map(|(n, v)| sourced(v, Origin::Env(n)))
         .or_else(|| {
             c.client_id
                 .clone()
                 .map(|v| sourced(v, Origin::Config(key("client_id"))))
         });
-    level.credential = var(&c.client_secret_env, looked_for)
-        .map(|(n, v)| sourced(Credential::Secret(SecretValue::new(v)), Origin::Env(n)))
-        .or_else(|| {
-            let (name, path) =
-                var(&c.certificate_path_env, looked_for).filter(|(_, v)| !v.is_empty())?;
-            let password = c
-                .certificate_password_env
-                .as_deref()
-                .and_then(|p| (ctx.env)(p))
-                .map(SecretValue::new);
-            Some(sourced(
-                Credential::Certificate {
-                    path: ctx.root.join(path),
-                    password,
-                },
-                Origin::Env(name),
-            ))
-        });
+    level.credential = match search.named(c.client_secret_env.as_deref(), Slot::Credential) {
+        Some((n, v)) => Some(sourced(
+            Credential::Secret(SecretValue::new(v)),
+            Origin::Env(n),
+        )),
+        None => search
+            .named(c.certificate_path_env.as_deref(), Slot::Credential)
+            .map(|(name, path)| {
+                let password = c
+                    .certificate_password_env
+                    .as_deref()
+                    .and_then(|p| search.get(p, Slot::Credential))
+                    .map(SecretValue::new);
+                sourced(
+                    Credential::Certificate {
+                        path: ctx.root.join(path),
+                        password,
+                    },
+                    Origin::Env(name),
+                )
+            }),
+    };
     level
 }
 
 /// `<ALIAS>_<KEY>` then `<KEY>_<ALIAS>` for every alias of the environment.
-fn from_convention(ctx: &Context<'_>, environment: &str, looked_for: &mut Vec<String>) -> Level {
+fn from_convention(ctx: &Context<'_>, environment: &str, search: &mut Search<'_>) -> Level {
     let mut prefixes: Vec<String> = ctx
         .names
         .aliases_of(environment)
@@ -283,83 +477,88 @@ fn from_convention(ctx: &Context<'_>, environment: &str, looked_for: &mut Vec<St
     prefixes.sort();
     prefixes.dedup();
     let mut level = Level::default();
-    let first = |key: &str, looked_for: &mut Vec<String>| {
-        let mut names = Vec::new();
-        for p in &prefixes {
-            names.push(format!("{p}_{key}"));
-            names.push(format!("{key}_{p}"));
-        }
-        if !prefixes.is_empty() {
-            looked_for.push(format!(
-                "<ENV>_{key} or {key}_<ENV> with ENV in {}",
-                prefixes.join("|")
-            ));
-        }
-        names
-            .into_iter()
-            .find_map(|n| (ctx.env)(&n).map(|v| (n, v)))
-    };
-    fill(&mut level, ctx, looked_for, first, |key| {
+    let names = |key: &str| -> Vec<String> {
         prefixes
             .iter()
             .flat_map(|p| [format!("{p}_{key}"), format!("{key}_{p}")])
             .collect()
-    });
+    };
+    let describe = |key: &str| {
+        (!prefixes.is_empty()).then(|| {
+            format!(
+                "<ENV>_{key} or {key}_<ENV> with ENV in {}",
+                prefixes.join("|")
+            )
+        })
+    };
+    fill(&mut level, search, &names, &describe);
     level
 }
 
 /// Plain `AZURE_*`, and GitHub's OIDC token, when one environment is selected.
-fn from_plain(ctx: &Context<'_>, looked_for: &mut Vec<String>) -> Level {
+fn from_plain(ctx: &Context<'_>, search: &mut Search<'_>) -> Level {
     let mut level = Level::default();
     if !ctx.single {
         return level;
     }
-    let first = |key: &str, looked_for: &mut Vec<String>| {
-        looked_for.push(key.to_string());
-        (ctx.env)(key).map(|v| (key.to_string(), v))
-    };
-    fill(&mut level, ctx, looked_for, first, |key| {
-        vec![key.to_string()]
-    });
+    let names = |key: &str| vec![key.to_string()];
+    let describe = |key: &str| Some(key.to_string());
+    fill(&mut level, search, &names, &describe);
     if level.credential.is_none() {
-        let url = (ctx.env)("ACTIONS_ID_TOKEN_REQUEST_URL").filter(|v| !v.is_empty());
-        let token = (ctx.env)("ACTIONS_ID_TOKEN_REQUEST_TOKEN").filter(|v| !v.is_empty());
-        if let (Some(request_url), Some(token)) = (url, token) {
-            level.credential = Some(sourced(
-                Credential::GithubOidc {
-                    request_url,
-                    request_token: SecretValue::new(token),
-                },
-                Origin::GithubOidc,
-            ));
+        if let Some(request_url) = search.get("ACTIONS_ID_TOKEN_REQUEST_URL", Slot::Credential) {
+            if let Some(token) = search.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN", Slot::Credential) {
+                level.credential = Some(sourced(
+                    Credential::GithubOidc {
+                        request_url,
+                        request_token: SecretValue::new(token),
+                    },
+                    Origin::GithubOidc,
+                ));
+            }
         }
     }
     level
 }
 
-/// Fills a level from the five keys; `first` finds the first set variable for a key, `names`
-/// lists the variable names for the certificate password.
+/// The first variable with a real value among `names(key)`, after noting what was looked for.
+fn first(
+    search: &mut Search<'_>,
+    names: &dyn Fn(&str) -> Vec<String>,
+    describe: &dyn Fn(&str) -> Option<String>,
+    key: &str,
+    slot: Slot,
+) -> Option<(String, String)> {
+    if let Some(d) = describe(key) {
+        search.looked_for.push(d);
+    }
+    names(key)
+        .into_iter()
+        .find_map(|n| search.get(&n, slot).map(|v| (n, v)))
+}
+
+/// Fills a level from the five keys; `names` lists a key's variable names in the order they
+/// are tried (also for the certificate password), `describe` what to say was looked for.
 fn fill(
     level: &mut Level,
-    ctx: &Context<'_>,
-    looked_for: &mut Vec<String>,
-    first: impl Fn(&str, &mut Vec<String>) -> Option<(String, String)>,
-    names: impl Fn(&str) -> Vec<String>,
+    search: &mut Search<'_>,
+    names: &dyn Fn(&str) -> Vec<String>,
+    describe: &dyn Fn(&str) -> Option<String>,
 ) {
     let [tenant_key, client_key, secret_key, cert_key, federated_key] = KEYS;
-    level.tenant = first(tenant_key, looked_for)
-        .filter(|(_, v)| !v.is_empty())
+    level.tenant = first(search, names, describe, tenant_key, Slot::Tenant)
         .map(|(n, v)| sourced(v, Origin::Env(n)));
-    level.client = first(client_key, looked_for)
-        .filter(|(_, v)| !v.is_empty())
+    level.client = first(search, names, describe, client_key, Slot::Client)
         .map(|(n, v)| sourced(v, Origin::Env(n)));
-    level.credential = first(secret_key, looked_for)
-        .map(|(n, v)| sourced(Credential::Secret(SecretValue::new(v)), Origin::Env(n)))
-        .or_else(|| {
-            let (n, path) = first(cert_key, looked_for).filter(|(_, v)| !v.is_empty())?;
+    level.credential =
+        if let Some((n, v)) = first(search, names, describe, secret_key, Slot::Credential) {
+            Some(sourced(
+                Credential::Secret(SecretValue::new(v)),
+                Origin::Env(n),
+            ))
+        } else if let Some((n, path)) = first(search, names, describe, cert_key, Slot::Credential) {
             let password = names(PASSWORD_KEY)
                 .iter()
-                .find_map(|p| (ctx.env)(p))
+                .find_map(|p| search.get(p, Slot::Credential))
                 .map(SecretValue::new);
             Some(sourced(
                 Credential::Certificate {
@@ -368,14 +567,14 @@ fn fill(
                 },
                 Origin::Env(n),
             ))
-        })
-        .or_else(|| {
-            let (n, path) = first(federated_key, looked_for).filter(|(_, v)| !v.is_empty())?;
-            Some(sourced(
-                Credential::FederatedFile(PathBuf::from(path)),
-                Origin::Env(n),
-            ))
-        });
+        } else {
+            first(search, names, describe, federated_key, Slot::Credential).map(|(n, path)| {
+                sourced(
+                    Credential::FederatedFile(PathBuf::from(path)),
+                    Origin::Env(n),
+                )
+            })
+        };
 }
 
 fn sourced<T>(value: T, origin: Origin) -> Sourced<T> {
@@ -418,6 +617,7 @@ fn secret_fact(facts: &[Fact]) -> Option<Sourced<Credential>> {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use std::path::Path;
 
     fn fact(field: Field, value: FactValue, file: &str, line: u32) -> Fact {
         Fact {
@@ -462,6 +662,14 @@ mod tests {
         single: bool,
         config: Option<&EnvironmentConfig>,
     ) -> Resolved {
+        resolve_noting(vars, single, config).0
+    }
+
+    fn resolve_noting(
+        vars: &[(&str, &str)],
+        single: bool,
+        config: Option<&EnvironmentConfig>,
+    ) -> (Resolved, Vec<UnsetVariable>) {
         let map: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -589,5 +797,233 @@ mod tests {
             r.credential.unwrap().value,
             Credential::FederatedFile(_)
         ));
+    }
+
+    #[test]
+    fn unset_shapes() {
+        for (value, why) in [
+            ("", Some(Unset::Empty)),
+            ("  \t\n", Some(Unset::Empty)),
+            ("$(AZURE_CLIENT_SECRET)", Some(Unset::AzureMacro)),
+            (" $(prod.sp-secret) ", Some(Unset::AzureMacro)),
+            (
+                "${{ secrets.AZURE_CLIENT_SECRET }}",
+                Some(Unset::Expression),
+            ),
+            ("${{secrets.X}}", Some(Unset::Expression)),
+            ("'${{ variables.secret }}'", Some(Unset::Expression)),
+            ("$()", None),
+            ("$(a b)", None),
+            ("x$(NOT_ALONE)", None),
+            ("${{ unterminated", None),
+            ("abc8Q~defghijklmnopqrstuvwxyz0123456789AB", None),
+            ("1f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5ac3", None),
+            ("/certs/prod.pfx", None),
+        ] {
+            assert_eq!(Unset::of(value), why, "{value:?}");
+        }
+    }
+
+    /// The notes' variable names, and a check that no note carries the values.
+    fn noted(unset: &[UnsetVariable], values: &[&str]) -> Vec<String> {
+        for u in unset {
+            let note = u.note();
+            let text = format!("{} {:?} {}", note.message, note.fix, note.fingerprint);
+            for value in values.iter().filter(|v| !v.trim().is_empty()) {
+                assert!(
+                    !text.contains(value),
+                    "a note shows the value {value:?}: {text}"
+                );
+            }
+            assert_eq!(note.severity, Severity::Note);
+            assert_eq!(note.environment.as_deref(), Some("production"));
+            assert!(note.message.contains(&u.name), "{}", note.message);
+        }
+        unset.iter().map(|u| u.name.clone()).collect()
+    }
+
+    #[test]
+    fn an_empty_or_unexpanded_secret_is_skipped_for_the_next_place() {
+        for value in [
+            "",
+            "$(PROD_AZURE_CLIENT_SECRET)",
+            "${{ secrets.PROD_SECRET }}",
+        ] {
+            let vars = [
+                ("PROD_AZURE_CLIENT_SECRET", value),
+                ("AZURE_CLIENT_SECRET", "real-plain-secret-value"),
+            ];
+            let (r, unset) = resolve_noting(&vars, true, None);
+            let cred = r.credential.expect("the plain variable");
+            assert_eq!(
+                cred.origin,
+                Origin::Env("AZURE_CLIENT_SECRET".into()),
+                "{value:?}"
+            );
+            assert!(
+                matches!(cred.value, Credential::Secret(s) if s.expose() == "real-plain-secret-value")
+            );
+            assert_eq!(
+                noted(&unset, &[value]),
+                ["PROD_AZURE_CLIENT_SECRET"],
+                "{value:?}"
+            );
+            let expected = match value {
+                "" => Unset::Empty,
+                v if v.starts_with("$(") => Unset::AzureMacro,
+                _ => Unset::Expression,
+            };
+            assert_eq!(unset.first().map(|u| u.why), Some(expected));
+        }
+        // Nothing else: the committed secret of the repository, never the macro text.
+        let (r, unset) = resolve_noting(
+            &[("AZURE_CLIENT_SECRET", "$(AZURE_CLIENT_SECRET)")],
+            true,
+            None,
+        );
+        assert!(r.committed, "falls back to the committed secret");
+        assert_eq!(
+            noted(&unset, &["$(AZURE_CLIENT_SECRET)"]),
+            ["AZURE_CLIENT_SECRET"]
+        );
+    }
+
+    #[test]
+    fn unset_variables_named_in_credgate_toml_are_absent_too() {
+        let c = EnvironmentConfig {
+            client_secret_env: Some("PROD_SP_SECRET".into()),
+            tenant_id_env: Some("PROD_TENANT".into()),
+            client_id_env: Some("PROD_CLIENT".into()),
+            tenant_id: Some("22222222-2222-2222-2222-222222222222".into()),
+            ..EnvironmentConfig::default()
+        };
+        let (r, unset) = resolve_noting(
+            &[
+                ("PROD_SP_SECRET", "$(PROD_SP_SECRET)"),
+                ("PROD_TENANT", ""),
+                ("PROD_CLIENT", "${{ vars.CLIENT }}"),
+                ("PROD_AZURE_CLIENT_SECRET", "from-convention"),
+            ],
+            false,
+            Some(&c),
+        );
+        assert_eq!(
+            r.credential.expect("convention").origin,
+            Origin::Env("PROD_AZURE_CLIENT_SECRET".into())
+        );
+        assert_eq!(
+            r.tenant.expect("literal").origin,
+            Origin::Config("environments.production.tenant_id".into())
+        );
+        assert_eq!(
+            r.client_id.expect("inventory").origin.describe(),
+            "appsettings.Production.json:4"
+        );
+        let mut names = noted(&unset, &["$(PROD_SP_SECRET)", "${{ vars.CLIENT }}"]);
+        names.sort();
+        assert_eq!(names, ["PROD_CLIENT", "PROD_SP_SECRET", "PROD_TENANT"]);
+    }
+
+    #[test]
+    fn ids_certificates_passwords_and_token_files_that_are_unset_are_absent() {
+        let (r, unset) = resolve_noting(
+            &[
+                ("PROD_AZURE_TENANT_ID", " "),
+                (
+                    "AZURE_TENANT_ID_PROD",
+                    "33333333-3333-3333-3333-333333333333",
+                ),
+                ("PROD_AZURE_CLIENT_ID", "$(CLIENT)"),
+                ("PROD_AZURE_CLIENT_CERTIFICATE_PATH", "/certs/p.pfx"),
+                ("PROD_AZURE_CLIENT_CERTIFICATE_PASSWORD", "$(PfxPassword)"),
+            ],
+            false,
+            None,
+        );
+        assert_eq!(
+            r.tenant.expect("second name").origin,
+            Origin::Env("AZURE_TENANT_ID_PROD".into())
+        );
+        assert_eq!(
+            r.client_id.expect("inventory").origin.describe(),
+            "appsettings.Production.json:4"
+        );
+        match r.credential.expect("certificate").value {
+            Credential::Certificate { password, .. } => assert!(password.is_none()),
+            other => panic!("{}", other.kind()),
+        }
+        let mut names = noted(&unset, &["$(CLIENT)", "$(PfxPassword)"]);
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "PROD_AZURE_CLIENT_CERTIFICATE_PASSWORD",
+                "PROD_AZURE_CLIENT_ID",
+                "PROD_AZURE_TENANT_ID"
+            ]
+        );
+
+        let (r, unset) = resolve_noting(
+            &[
+                ("PROD_AZURE_CLIENT_CERTIFICATE_PATH", ""),
+                ("PROD_AZURE_FEDERATED_TOKEN_FILE", "${{ env.TOKEN_FILE }}"),
+                ("AZURE_FEDERATED_TOKEN_FILE_PROD", "/var/run/token"),
+            ],
+            false,
+            None,
+        );
+        assert!(matches!(
+            r.credential.expect("the second token file name").value,
+            Credential::FederatedFile(p) if p == Path::new("/var/run/token")
+        ));
+        assert_eq!(
+            noted(&unset, &["${{ env.TOKEN_FILE }}"]),
+            [
+                "PROD_AZURE_CLIENT_CERTIFICATE_PATH",
+                "PROD_AZURE_FEDERATED_TOKEN_FILE"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unexpanded_oidc_request_token_is_absent() {
+        let (r, unset) = resolve_noting(
+            &[
+                ("ACTIONS_ID_TOKEN_REQUEST_URL", "http://127.0.0.1:1/oidc"),
+                ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "${{ env.REQ }}"),
+            ],
+            true,
+            None,
+        );
+        assert!(
+            r.committed,
+            "no OIDC credential; the committed secret is the fallback"
+        );
+        assert_eq!(
+            noted(&unset, &["${{ env.REQ }}"]),
+            ["ACTIONS_ID_TOKEN_REQUEST_TOKEN"]
+        );
+    }
+
+    #[test]
+    fn an_unset_variable_that_would_not_have_been_used_is_not_reported() {
+        let c = EnvironmentConfig {
+            client_secret_env: Some("PROD_SP_SECRET".into()),
+            ..EnvironmentConfig::default()
+        };
+        let (r, unset) = resolve_noting(
+            &[
+                ("PROD_SP_SECRET", "from-config-var"),
+                ("PROD_AZURE_CLIENT_SECRET", ""),
+                ("AZURE_CLIENT_SECRET", "$(AZURE_CLIENT_SECRET)"),
+            ],
+            true,
+            Some(&c),
+        );
+        assert_eq!(
+            r.credential.expect("config").origin,
+            Origin::Env("PROD_SP_SECRET".into())
+        );
+        assert!(unset.is_empty(), "{unset:?}");
     }
 }

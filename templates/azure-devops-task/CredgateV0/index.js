@@ -2,7 +2,7 @@
 'use strict';
 // Azure Pipelines task: runs credgate as a deployment gate. Findings become pipeline issues
 // (credgate's own `--format azure-devops` output), the exit code becomes the task result, and
-// the Markdown, JUnit and SARIF reports are published on request. The task never reads a secret:
+// the Markdown, JUnit and SARIF reports that the same run writes are published on request. The task never reads a secret:
 // credgate reads the credentials from the environment the step maps (`env:`).
 
 const path = require('node:path');
@@ -14,7 +14,6 @@ const {
   gateArgs,
   outcome,
   parseEnvironments,
-  reportArgs,
   reportsFindings,
   validate,
 } = require('./lib');
@@ -107,30 +106,40 @@ async function runCredgate(bin, args, where) {
 }
 
 /**
- * The reports the user asked for, from an offline scan, each published the way Azure DevOps
- * shows it: the summary on the run's Extensions tab, JUnit on its Tests tab, SARIF in the
- * `CodeAnalysisLogs` artifact that the SARIF SAST Scans Tab extension reads. A report that
- * cannot be written is a warning: the gate's result stands.
- * @param {string} bin
- * @param {import('./lib').Inputs} inputs
- * @param {{ cwd: string, env: Record<string, string> }} where
+ * The reports the user asked for, with the files the gating run writes them to (in the agent's
+ * temporary folder, which credgate creates if needed). Files left by an earlier run in the job
+ * are removed first, so that a run that writes nothing publishes nothing.
+ * @param {string} fallbackDir
+ * @returns {import('./lib').ReportFile[]}
  */
-async function publishReports(bin, inputs, where) {
+function wantedReports(fallbackDir) {
   const wanted = REPORTS.filter((r) => boolInput(r.input, r.byDefault));
-  if (wanted.length === 0) return;
-  const temp = tl.getVariable('Agent.TempDirectory') || where.cwd;
-  const dir = path.join(temp, 'credgate');
-  tl.mkdirP(dir);
-  for (const report of wanted) {
-    const file = path.join(dir, report.file);
-    const { code } = await runCredgate(bin, reportArgs(inputs, report.format, file), where);
-    if (code !== 0) {
-      tl.warning(`credgate could not write the ${report.format} report (exit code ${code})`);
+  const dir = path.join(tl.getVariable('Agent.TempDirectory') || fallbackDir, 'credgate');
+  return wanted.map((r) => {
+    const file = path.join(dir, r.file);
+    if (tl.exist(file)) tl.rmRF(file);
+    return { format: r.format, file };
+  });
+}
+
+/**
+ * Publishes each report the gating run wrote the way Azure DevOps shows it: the summary on the
+ * run's Extensions tab, JUnit on its Tests tab, SARIF in the `CodeAnalysisLogs` artifact that
+ * the SARIF SAST Scans Tab extension reads. A missing report (credgate could not run) is a
+ * warning: the gate's result stands.
+ * @param {import('./lib').ReportFile[]} reports
+ * @param {import('./lib').Inputs} inputs
+ * @param {number} code the gating run's exit code, for the warning
+ */
+function publishReports(reports, inputs, code) {
+  for (const { format, file } of reports) {
+    if (!tl.exist(file)) {
+      tl.warning(`credgate did not write the ${format} report (exit code ${code})`);
       continue;
     }
-    if (report.format === 'markdown') {
+    if (format === 'markdown') {
       tl.uploadSummary(file);
-    } else if (report.format === 'junit') {
+    } else if (format === 'junit') {
       const title = ['credgate', inputs.command, ...inputs.environments].join(' ');
       new tl.TestPublisher('JUnit').publish([file], 'false', '', '', title, 'true');
     } else {
@@ -156,9 +165,9 @@ async function run() {
     for (const { name, macro } of dropped) {
       tl.warning(`${name} is mapped to ${macro}, which is not defined: ignored`);
     }
-    const where = { cwd, env };
-    const gate = await runCredgate(bin, gateArgs(inputs), where);
-    await publishReports(bin, inputs, where);
+    const reports = wantedReports(cwd);
+    const gate = await runCredgate(bin, gateArgs(inputs, reports), { cwd, env });
+    publishReports(reports, inputs, gate.code);
     const { result, message } = outcome(gate.code, inputs.failOn, gate.findings);
     tl.setResult(result, message);
   } catch (err) {

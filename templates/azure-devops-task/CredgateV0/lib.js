@@ -70,56 +70,32 @@ function validate(inputs) {
 }
 
 /**
- * The arguments both kinds of run share: what to scan and with which configuration.
+ * @typedef {object} ReportFile
+ * @property {string} format a credgate format (markdown, junit, sarif)
+ * @property {string} file where credgate writes it
+ */
+
+/**
+ * The one gating run: the chosen command with `--format azure-devops`, so findings become
+ * pipeline issues and the exit code says whether anything reached `failOn`, and a
+ * `--report FORMAT=FILE` per wanted report, so the reports come from the same run (with its
+ * dry-run results) instead of a second, offline one.
  * @param {Inputs} inputs
+ * @param {ReportFile[]} [reports]
  * @returns {string[]}
  */
-function selectionArgs(inputs) {
-  const args = [];
+function gateArgs(inputs, reports = []) {
+  const args = [inputs.command, inputs.path];
   for (const name of inputs.environments) args.push('--env', name);
   if (inputs.configFile) args.push('--config', inputs.configFile);
   if (inputs.baseline) args.push('--baseline', inputs.baseline);
-  return args;
-}
-
-/**
- * The gating run: the chosen command with `--format azure-devops`, so findings become
- * pipeline issues and the exit code says whether anything reached `failOn`.
- * @param {Inputs} inputs
- * @returns {string[]}
- */
-function gateArgs(inputs) {
-  const args = [inputs.command, inputs.path, ...selectionArgs(inputs)];
   args.push('--fail-on', inputs.failOn, '--timeout', inputs.timeout);
   if (inputs.authorityHost) args.push('--authority-host', inputs.authorityHost);
   if (inputs.allowUnreachable) args.push('--allow-unreachable');
   if (inputs.command === 'check' && !inputs.readPipelineVariables) args.push('--no-remote');
   args.push('--format', 'azure-devops');
+  for (const report of reports) args.push('--report', `${report.format}=${report.file}`);
   return args;
-}
-
-/**
- * A report run: an offline `scan` of the same selection in another format. credgate writes one
- * format per run, and repeating `check` would repeat every token request, so reports come from
- * the scan; `--fail-on never` keeps findings from turning a report into a failure.
- * @param {Inputs} inputs
- * @param {string} format
- * @param {string} file
- * @returns {string[]}
- */
-function reportArgs(inputs, format, file) {
-  return [
-    'scan',
-    inputs.path,
-    ...selectionArgs(inputs),
-    '--fail-on',
-    'never',
-    '--quiet',
-    '--format',
-    format,
-    '--output',
-    file,
-  ];
 }
 
 /** An Azure macro left as text because its variable is not defined: `$(NAME)`. */
@@ -212,7 +188,6 @@ module.exports = {
   gateArgs,
   outcome,
   parseEnvironments,
-  reportArgs,
   reportsFindings,
   validate,
 };

@@ -398,14 +398,15 @@ class TemplateTest(unittest.TestCase):
         sarif = (
             self.agent.staging / "CodeAnalysisLogs" / f"credgate-{self.agent.variables['System.JobId']}.sarif"
         )
+        # One run writes every report (into folders it creates).
         self.assertEqual(
             self.credgate_calls(),
             [
                 "--version",
-                "scan . --fail-on error --timeout 10 --format azure-devops",
-                f"scan . --fail-on never --quiet --format markdown -o {reports}/credgate.md",
-                f"scan . --fail-on never --quiet --format junit -o {reports}/credgate-junit.xml",
-                f"scan . --fail-on never --quiet --format sarif -o {sarif}",
+                "scan . --fail-on error --timeout 10 --format azure-devops"
+                f" --report markdown={reports}/credgate.md"
+                f" --report junit={reports}/credgate-junit.xml"
+                f" --report sarif={sarif}",
             ],
         )
         self.assertEqual(
@@ -436,8 +437,14 @@ class TemplateTest(unittest.TestCase):
         gate = run.step("credgate scan")
         self.assertEqual((gate["result"], gate["code"]), ("SucceededWithIssues", 0), run.stdout)
         # scan is offline anyway: --no-remote belongs to check only.
+        reports = self.agent.temp / "credgate"
         self.assertEqual(
-            self.credgate_calls()[1], "scan . --fail-on never --timeout 10 --format azure-devops"
+            self.credgate_calls()[1],
+            f"scan . --fail-on never --timeout 10 --format azure-devops --report markdown={reports}/credgate.md",
+        )
+        self.assertEqual(len(self.credgate_calls()), 2, "one credgate run besides --version")
+        self.assertEqual(
+            run.commands("task.uploadsummary"), [f"##vso[task.uploadsummary]{reports}/credgate.md"]
         )
         self.assertEqual(len(run.commands("task.logissue")), 1)
         self.assertEqual(
@@ -475,6 +482,19 @@ class TemplateTest(unittest.TestCase):
         )
         # The secret is gone; the job token for variable groups is there.
         self.assertEqual(self.credgate_env()[1], "env: secret= token=set")
+
+    def test_a_usage_error_publishes_no_stale_summary(self):
+        self.plant({"src/app.py": "print(1)\n"})
+        reports = self.agent.temp / "credgate"
+        reports.mkdir()
+        (reports / "credgate.md").write_text("from an earlier run\n")
+        (reports / "credgate-junit.xml").write_text("<testsuites/>\n")
+        run = self.agent.run(self.steps(command="scan", configFile="missing.toml"))
+        gate = run.step("credgate scan")
+        self.assertEqual((gate["result"], gate["code"]), ("Failed", 2), run.stdout + run.stderr)
+        self.assertEqual(run.commands("task.uploadsummary"), [])
+        self.assertFalse((reports / "credgate.md").exists())
+        self.assertFalse((reports / "credgate-junit.xml").exists())
 
     def test_only_check_gets_the_job_token(self):
         self.plant({"src/app.py": "print(1)\n"})
@@ -520,9 +540,20 @@ class TemplateTest(unittest.TestCase):
         issues = run.commands("task.logissue")
         self.assertEqual(len(issues), 1, run.stdout)
         self.assertRegex(issues[0], r"type=error;code=dry-run-failed\].*invalid_secret")
+        # The published reports come from the gating run: they hold its dry-run result.
+        self.assertEqual(len(self.credgate_calls()), 2, self.credgate_calls())
+        reports = self.agent.temp / "credgate"
+        summary = (reports / "credgate.md").read_text()
+        self.assertIn("AADSTS7000215", summary)
+        self.assertEqual(
+            run.commands("task.uploadsummary"), [f"##vso[task.uploadsummary]{reports}/credgate.md"]
+        )
+        tree = ET.parse(run.step("PublishTestResults@2")["inputs"]["testResultsFiles"])
+        failures = [f.get("type") for f in tree.getroot().iter("failure")]
+        self.assertEqual(failures, ["dry-run-failed"], ET.tostring(tree.getroot(), encoding="unicode"))
         for where, text in (("stdout", run.stdout), ("stderr", run.stderr)):
             assert_no_leak(self, text, secret, where)
-        for file in (self.agent.temp / "credgate").iterdir():
+        for file in reports.iterdir():
             assert_no_leak(self, file.read_text(), secret, str(file))
 
     def test_another_version_is_installed_with_cargo_from_the_repository_tag(self):

@@ -11,7 +11,6 @@ const {
   gateArgs,
   outcome,
   parseEnvironments,
-  reportArgs,
   reportsFindings,
   validate,
 } = require('../lib');
@@ -93,25 +92,31 @@ test('minimal gate arguments; --no-remote only for check', () => {
   assert.ok(!scan.includes('--no-remote'), scan.join(' '));
 });
 
-test('report runs are offline scans of the same selection that never fail on findings', () => {
-  const args = reportArgs(
-    inputs({ command: 'check', environments: ['production'], authorityHost: 'https://x' }),
-    'sarif',
-    '/tmp/r/credgate.sarif',
-  );
+test('reports are written by the gating run itself, one --report per wanted file', () => {
+  const args = gateArgs(inputs({ command: 'dry-run', environments: ['production'] }), [
+    { format: 'markdown', file: '/tmp/r/credgate.md' },
+    { format: 'junit', file: '/tmp/r dir/credgate-junit.xml' },
+    { format: 'sarif', file: '/tmp/r/credgate.sarif' },
+  ]);
   assert.deepEqual(args, [
-    'scan',
+    'dry-run',
     '.',
     '--env',
     'production',
     '--fail-on',
-    'never',
-    '--quiet',
+    'error',
+    '--timeout',
+    '10',
     '--format',
-    'sarif',
-    '--output',
-    '/tmp/r/credgate.sarif',
+    'azure-devops',
+    '--report',
+    'markdown=/tmp/r/credgate.md',
+    '--report',
+    'junit=/tmp/r dir/credgate-junit.xml',
+    '--report',
+    'sarif=/tmp/r/credgate.sarif',
   ]);
+  assert.deepEqual(gateArgs(inputs(), []), gateArgs(inputs()));
 });
 
 test('validation names the input', () => {

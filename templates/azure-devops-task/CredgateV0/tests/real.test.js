@@ -209,25 +209,39 @@ test('check: the secret mapped with env: reaches credgate, the rejected token re
   try {
     const secret = entraSecret();
     const root = tree('dryrun', { 'src/app.py': 'print("hello")\n' });
-    const tr = await runTask(
-      real(
-        root,
-        {
-          command: 'check',
-          environments: 'production',
-          authorityHost: authority.url,
-          timeout: '5',
-        },
-        { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CLIENT, AZURE_CLIENT_SECRET: secret },
-      ),
+    const scenario = real(
+      root,
+      {
+        command: 'check',
+        environments: 'production',
+        authorityHost: authority.url,
+        timeout: '5',
+        publishSummary: 'true',
+        publishJunit: 'true',
+        publishSarif: 'true',
+      },
+      { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CLIENT, AZURE_CLIENT_SECRET: secret },
     );
+    const tr = await runTask(scenario);
     stopped = true;
+    // One token request: the reports come from the gating run, not from a second one.
     assert.deepEqual(await authority.stop(), [`request POST /${TENANT}/oauth2/v2.0/token`]);
     const issues = commands(tr.stdout, 'task.logissue');
     assert.equal(issues.length, 1, tr.stdout);
     assert.match(issues[0], /type=error;code=dry-run-failed\]/);
     assert.match(issues[0], /invalid_secret/);
     assert.ok(tr.failed, tr.stdout);
+    // Every published report holds the dry-run result.
+    const dir = path.join(scenario.temp, 'credgate');
+    for (const name of ['credgate.md', 'credgate-junit.xml', 'credgate.sarif']) {
+      const file = path.join(dir, name);
+      const text = fs.readFileSync(file, 'utf8');
+      assert.match(text, /AADSTS7000215/, file);
+      assertNoLeak(text, secret, file);
+    }
+    assert.equal(commands(tr.stdout, 'task.uploadsummary').length, 1, tr.stdout);
+    assert.equal(commands(tr.stdout, 'results.publish').length, 1, tr.stdout);
+    assert.equal(commands(tr.stdout, 'artifact.upload').length, 1, tr.stdout);
     assertNoLeak(tr.stdout, secret, 'stdout');
     assertNoLeak(tr.stderr, secret, 'stderr');
   } finally {

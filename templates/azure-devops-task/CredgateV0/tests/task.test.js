@@ -164,10 +164,13 @@ test('an empty file-path input (filled with the sources directory by the agent) 
   assert.ok(tr.ran(line), tr.stdout);
 });
 
-test('reports: one offline scan per format, each published where Azure DevOps shows it', async () => {
-  const gate = `${BIN} check . --env production --fail-on error --timeout 10 --format azure-devops`;
-  const scan = (/** @type {string} */ format, /** @type {string} */ file) =>
-    `${BIN} scan . --env production --fail-on never --quiet --format ${format} --output ${REPORT_DIR}/${file}`;
+test('reports: written by the one gating run, each published where Azure DevOps shows it', async () => {
+  const md = `${REPORT_DIR}/credgate.md`;
+  const junitFile = `${REPORT_DIR}/credgate-junit.xml`;
+  const sarifFile = `${REPORT_DIR}/credgate.sarif`;
+  const gate =
+    `${BIN} check . --env production --fail-on error --timeout 10 --format azure-devops ` +
+    `--report markdown=${md} --report junit=${junitFile} --report sarif=${sarifFile}`;
   const tr = await runTask({
     inputs: {
       command: 'check',
@@ -179,35 +182,25 @@ test('reports: one offline scan per format, each published where Azure DevOps sh
     variables: { 'Agent.TempDirectory': AGENT_TEMP },
     answers: {
       which: { credgate: BIN },
-      exec: {
-        [gate]: { code: 1, stdout: `${ISSUE}\n##vso[task.complete result=Failed;]` },
-        [scan('markdown', 'credgate.md')]: { code: 0 },
-        [scan('junit', 'credgate-junit.xml')]: { code: 0 },
-        [scan('sarif', 'credgate.sarif')]: { code: 2 },
-      },
+      // The mock answers `exist` once per path: the Markdown and JUnit files exist (a stale
+      // copy is removed before the run, the new one published after it); no SARIF was written.
+      exist: { [md]: true, [junitFile]: true, [sarifFile]: false },
+      rmRF: { [md]: { success: true }, [junitFile]: { success: true } },
+      exec: { [gate]: { code: 1, stdout: `${ISSUE}\n##vso[task.complete result=Failed;]` } },
     },
   });
-  for (const line of [
-    gate,
-    scan('markdown', 'credgate.md'),
-    scan('junit', 'credgate-junit.xml'),
-    scan('sarif', 'credgate.sarif'),
-  ]) {
-    assert.ok(tr.ran(line), `did not run ${line}\n${tr.stdout}`);
-  }
-  assert.equal(tr.invokedToolCount, 4);
-  assert.deepEqual(commands(tr.stdout, 'task.uploadsummary'), [
-    `##vso[task.uploadsummary]${REPORT_DIR}/credgate.md`,
-  ]);
+  assert.ok(tr.ran(gate), `did not run ${gate}\n${tr.stdout}`);
+  assert.equal(tr.invokedToolCount, 1, 'one credgate run, no second scan for the reports');
+  assert.deepEqual(commands(tr.stdout, 'task.uploadsummary'), [`##vso[task.uploadsummary]${md}`]);
   const junit = commands(tr.stdout, 'results.publish');
   assert.equal(junit.length, 1, tr.stdout);
   assert.match(junit[0], /type=JUnit/);
-  assert.ok(junit[0].includes(`resultFiles=${REPORT_DIR}/credgate-junit.xml`), junit[0]);
+  assert.ok(junit[0].includes(`resultFiles=${junitFile}`), junit[0]);
   assert.match(junit[0], /runTitle=credgate check production/);
-  // The SARIF run failed: a warning, no upload, and the gate's result stands.
+  // No SARIF file: a warning, no upload, and the gate's result stands.
   assert.deepEqual(commands(tr.stdout, 'artifact.upload'), []);
   assert.ok(
-    tr.createdWarningIssue('credgate could not write the sarif report (exit code 2)'),
+    tr.createdWarningIssue('credgate did not write the sarif report (exit code 1)'),
     tr.stdout,
   );
   assert.ok(tr.failed);
@@ -215,8 +208,8 @@ test('reports: one offline scan per format, each published where Azure DevOps sh
 });
 
 test('SARIF goes to the CodeAnalysisLogs artifact', async () => {
-  const gate = `${BIN} scan . --fail-on error --timeout 10 --format azure-devops`;
-  const sarif = `${BIN} scan . --fail-on never --quiet --format sarif --output ${REPORT_DIR}/credgate.sarif`;
+  const sarif = `${REPORT_DIR}/credgate.sarif`;
+  const gate = `${BIN} scan . --fail-on error --timeout 10 --format azure-devops --report sarif=${sarif}`;
   const tr = await runTask({
     inputs: {
       command: 'scan',
@@ -225,11 +218,17 @@ test('SARIF goes to the CodeAnalysisLogs artifact', async () => {
       publishSarif: 'true',
     },
     variables: { 'Agent.TempDirectory': AGENT_TEMP },
-    answers: { which: { credgate: BIN }, exec: { [gate]: { code: 0 }, [sarif]: { code: 0 } } },
+    answers: {
+      which: { credgate: BIN },
+      exist: { [sarif]: true },
+      rmRF: { [sarif]: { success: true } },
+      exec: { [gate]: { code: 0 } },
+    },
   });
-  assert.ok(tr.ran(sarif), tr.stdout);
+  assert.ok(tr.ran(gate), tr.stdout);
+  assert.equal(tr.invokedToolCount, 1);
   assert.deepEqual(commands(tr.stdout, 'artifact.upload'), [
-    `##vso[artifact.upload containerfolder=CodeAnalysisLogs;artifactname=CodeAnalysisLogs;]${REPORT_DIR}/credgate.sarif`,
+    `##vso[artifact.upload containerfolder=CodeAnalysisLogs;artifactname=CodeAnalysisLogs;]${sarif}`,
   ]);
   assert.ok(tr.succeeded, tr.stdout);
 });

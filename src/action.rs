@@ -196,16 +196,8 @@ fn clap_detail(err: &clap::Error) -> String {
 mod tests {
     use super::*;
     use crate::cli::{Command, FailOn, Format};
-    use std::collections::HashMap;
+    use crate::test_env::env_of;
     use std::path::Path;
-
-    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        move |k: &str| map.get(k).cloned()
-    }
 
     /// Every input the runner sets, all empty: what a step with no `with:` gets, minus defaults.
     fn empty_inputs() -> Vec<(&'static str, &'static str)> {

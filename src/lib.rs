@@ -24,4 +24,6 @@ pub mod scan;
 pub mod secret;
 pub mod sources;
 pub mod staged;
+#[cfg(test)]
+mod test_env;
 pub mod walk;

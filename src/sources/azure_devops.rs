@@ -369,15 +369,7 @@ fn is_trusted_transport(url: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-
-    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        move |k| map.get(k).cloned()
-    }
+    use crate::test_env::env_of;
 
     const PIPELINE: &[(&str, &str)] = &[
         ("SYSTEM_COLLECTIONURI", "https://dev.azure.com/contoso/"),

@@ -54,6 +54,10 @@ if [[ "$(cargo deny --version 2>/dev/null || true)" != "cargo-deny ${DENY_VERSIO
     cargo install cargo-deny --version "${DENY_VERSION}" --locked --debug --quiet
 fi
 cargo deny --version
+# `.ci/run` installs early, in the background, while other stages leave a core idle.
+if [[ "${1:-}" == "--install-only" ]]; then
+  exit 0
+fi
 
 # `--frozen` below keeps cargo-deny (and the `cargo metadata` it runs) off the network; the
 # crates must be in the local registry first, for every target (cargo-deny checks them all).

@@ -66,12 +66,10 @@ pub fn extract(path: &str, text: &str) -> FileFacts {
                 ParseErrorKind::String(_) => "invalid JSON: invalid escape in a string".to_string(),
                 kind => format!("invalid JSON: {kind}"),
             };
-            out.parse_error(
-                path,
-                Some(to_u32(error.line_display())),
-                Some(to_u32(error.column_display())),
-                &why,
-            );
+            // From the byte offset, as for values: the parser's own line count also breaks at
+            // a lone `\r`, which would place the note past the end of the file.
+            let (line, column) = LineIndex::new(text).position(error.range().start);
+            out.parse_error(path, Some(line), Some(column), &why);
             return out;
         }
     };
@@ -194,7 +192,15 @@ impl<'t, 'a> Walker<'t, 'a> {
             return;
         }
         let (line, column) = self.index.position(start + 1);
-        let (_, end_column) = self.index.position(end.saturating_sub(1).max(start + 1));
+        let (end_line, end_column) = self.index.position(end.saturating_sub(1).max(start + 1));
+        // A string that runs onto further lines (jsonc-parser accepts a raw line break) ends,
+        // for a one-line span, where its first line does.
+        let end_column = if end_line == line {
+            end_column
+        } else {
+            let first = text.split('\n').next().unwrap_or("").chars().count();
+            column.saturating_add(u32::try_from(first).unwrap_or(u32::MAX))
+        };
         let setting = Setting {
             path: self.stack.iter().map(|s| s.to_string()).collect(),
             value: text.to_string(),
@@ -592,11 +598,6 @@ pub(crate) fn certificate_content_value(raw: &str) -> Option<FactValue> {
             Some(FactValue::Secret(SecretValue::new(raw)))
         }
     }
-}
-
-/// Saturating conversion of a parser's line or column.
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

@@ -36,12 +36,137 @@ const SOURCE: &str = "terraform";
 /// Longest reference name kept; longer expressions are cut (they are shown, never evaluated).
 const MAX_REFERENCE_CHARS: usize = 160;
 
+/// Deepest nesting of brackets and template interpolations handed to hcl-edit. Its parser
+/// backtracks through every level of a nested expression that fails (`{ a = a.b!=c/` repeated),
+/// so the time doubles with each level: 16 levels take about a third of a second, 24 over a
+/// minute (found by fuzzing). Hand-written Terraform nests far less.
+const MAX_NESTING: usize = 16;
+
+/// Where the nesting of brackets (`{`, `(`, `[`) and template interpolations (`${`, `%{`) in
+/// HCL text first goes deeper than [`MAX_NESTING`], as a byte offset; `None` when it never
+/// does. Comments, string literal text and heredoc bodies are skipped by hcl-edit's own rules
+/// (quoted strings may span lines; a heredoc ends at its marker, after optional blanks, at the
+/// start of a line), so a closing bracket in them cannot hide real nesting.
+fn too_deep(text: &str) -> Option<usize> {
+    /// What the scanner is inside.
+    enum Frame {
+        /// Expression text (the file, or an interpolation); the brackets open in it.
+        Code(usize),
+        /// A quoted string.
+        Str,
+        /// A heredoc body, ended by its marker.
+        Heredoc(String),
+    }
+    /// The length of the heredoc end at the start of `line`: blanks and the marker, not
+    /// followed by an identifier character.
+    fn heredoc_end(line: &str, marker: &str) -> Option<usize> {
+        let after_blanks = line.trim_start_matches([' ', '\t']);
+        let after = after_blanks.strip_prefix(marker)?;
+        let continues = after
+            .chars()
+            .next()
+            .is_some_and(|c| hcl_edit::Ident::try_new(format!("a{c}")).is_ok());
+        (!continues).then(|| line.len() - after.len())
+    }
+    let mut stack = vec![Frame::Code(0)];
+    let mut depth = 0usize;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let offset = text.len() - rest.len();
+        let mut step = c.len_utf8();
+        match stack.last_mut() {
+            None => break,
+            Some(Frame::Code(open)) => {
+                if c == '#' || rest.starts_with("//") {
+                    step = rest.find('\n').unwrap_or(rest.len());
+                } else if rest.starts_with("/*") {
+                    step = rest
+                        .get(2..)
+                        .and_then(|r| r.find("*/"))
+                        .map_or(rest.len(), |i| i + 4);
+                } else if c == '"' {
+                    stack.push(Frame::Str);
+                } else if let Some(after) = rest.strip_prefix("<<") {
+                    // `<<EOT` or `<<-EOT` and a line end. Identifier characters are
+                    // over-approximated: where the parser reads a shorter name, it fails there.
+                    let after = after.strip_prefix('-').unwrap_or(after);
+                    let marker: String = after
+                        .chars()
+                        .take_while(|c| {
+                            c.is_ascii_alphanumeric() || matches!(c, '_' | '-') || !c.is_ascii()
+                        })
+                        .collect();
+                    let tail = after.get(marker.len()..).unwrap_or("");
+                    let body = tail
+                        .strip_prefix("\r\n")
+                        .or_else(|| tail.strip_prefix('\n'));
+                    if let (false, Some(body)) = (marker.is_empty(), body) {
+                        step = rest.len() - body.len();
+                        match heredoc_end(body, &marker) {
+                            Some(end) => step += end,
+                            None => stack.push(Frame::Heredoc(marker)),
+                        }
+                    }
+                } else if matches!(c, '{' | '(' | '[') {
+                    *open += 1;
+                    depth += 1;
+                } else if matches!(c, '}' | ')' | ']') {
+                    if *open > 0 {
+                        *open -= 1;
+                        depth = depth.saturating_sub(1);
+                    } else if c == '}' && stack.len() > 1 {
+                        // The end of an interpolation.
+                        stack.pop();
+                        depth = depth.saturating_sub(1);
+                    }
+                }
+            }
+            Some(frame @ (Frame::Str | Frame::Heredoc(_))) => {
+                let quoted = matches!(frame, Frame::Str);
+                if rest.starts_with("$${") || rest.starts_with("%%{") {
+                    step = 3;
+                } else if rest.starts_with("${") || rest.starts_with("%{") {
+                    stack.push(Frame::Code(0));
+                    depth += 1;
+                    step = 2;
+                } else if quoted && c == '\\' {
+                    step += rest.chars().nth(1).map_or(0, char::len_utf8);
+                } else if quoted && c == '"' {
+                    stack.pop();
+                } else if c == '\n' {
+                    if let Some(Frame::Heredoc(marker)) = stack.last() {
+                        if let Some(end) = heredoc_end(rest.get(1..).unwrap_or(""), marker) {
+                            step += end;
+                            stack.pop();
+                        }
+                    }
+                }
+            }
+        }
+        if depth > MAX_NESTING {
+            return Some(offset);
+        }
+        rest = rest.get(step..).unwrap_or("");
+    }
+    None
+}
+
 /// Facts from a Terraform file. Its environment comes from its name or folder (`prod.tfvars`,
 /// `env/prod/main.tf`), inferred later by the inventory.
 pub fn extract(path: &str, text: &str) -> FileFacts {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let index = LineIndex::new(text);
     let mut out = FileFacts::default();
+    if let Some(offset) = too_deep(text) {
+        let (line, column) = index.position(offset);
+        out.parse_error(
+            path,
+            Some(line),
+            Some(column),
+            &format!("nested deeper than {MAX_NESTING} levels; the file was not read"),
+        );
+        return out;
+    }
     let body = match hcl_edit::parser::parse_body(text) {
         Ok(body) => body,
         Err(error) => {

@@ -369,6 +369,8 @@ fn run(
             continue;
         }
         let at = group(compiled.at_group).unwrap_or(value);
+        let secret = verdict.value.unwrap_or_else(|| text.to_string());
+        let message = without_secret(without_secret(verdict.message, &text), &secret);
         found.push(Found {
             rule,
             precedence: rule.precedence,
@@ -378,11 +380,48 @@ fn run(
                 end: at.end.max(value.end),
             },
             severity: verdict.severity,
-            message: verdict.message,
-            value: SecretValue::new(verdict.value.unwrap_or_else(|| text.into_owned())),
+            message,
+            value: SecretValue::new(secret),
         });
     }
     matched_until
+}
+
+/// Shortest run of a secret's characters that counts as showing it (the redaction tests'
+/// measure).
+const SHOWN: usize = 12;
+
+/// `message` with every run of [`SHOWN`] or more characters it shares with `secret` cut to `…`.
+/// Messages quote names from the file (the key a value is assigned to), and a file can make a
+/// name hold the secret itself, e.g. `"<secret>" = "<part of it>"`.
+fn without_secret(message: String, secret: &str) -> String {
+    let chars: Vec<char> = message.chars().collect();
+    let mut hidden = vec![false; chars.len()];
+    let mut any = false;
+    for (start, window) in chars.windows(SHOWN).enumerate() {
+        if secret.contains(&window.iter().collect::<String>()) {
+            any = true;
+            hidden
+                .iter_mut()
+                .skip(start)
+                .take(SHOWN)
+                .for_each(|h| *h = true);
+        }
+    }
+    if !any {
+        return message;
+    }
+    let mut out = String::with_capacity(message.len());
+    let mut in_run = false;
+    for (c, h) in chars.iter().zip(&hidden) {
+        if !*h {
+            out.push(*c);
+        } else if !in_run {
+            out.push('…');
+        }
+        in_run = *h;
+    }
+    out
 }
 
 /// Whether the value sits between a pair of matching quotes.

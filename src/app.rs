@@ -127,22 +127,21 @@ fn fill_matrix(report: &mut Report, plans: &[crate::dryrun::credentials::Resolve
             continue;
         };
         let outside = |origin: &Origin| !matches!(origin, Origin::File(_));
-        let add_source = |row: &mut EnvironmentSummary, origin: &Origin| {
+        let add_source = |sources: &mut Vec<String>, origin: &Origin| {
             let described = origin.describe();
-            if !row.sources.contains(&described) {
-                row.sources.push(described);
+            if !sources.contains(&described) {
+                sources.push(described);
             }
         };
-        if let Some(tenant) = plan.tenant.as_ref().filter(|t| outside(&t.origin)) {
-            if row.tenant_id.is_none() {
-                row.tenant_id = Some(tenant.value.clone());
-                add_source(row, &tenant.origin);
-            }
-        }
-        if let Some(client) = plan.client_id.as_ref().filter(|c| outside(&c.origin)) {
-            if row.client_id.is_none() {
-                row.client_id = Some(client.value.clone());
-                add_source(row, &client.origin);
+        for (shown, id) in [
+            (&mut row.tenant_id, &plan.tenant),
+            (&mut row.client_id, &plan.client_id),
+        ] {
+            if let Some(id) = id.as_ref().filter(|i| outside(&i.origin)) {
+                if shown.is_none() {
+                    *shown = Some(id.value.clone());
+                    add_source(&mut row.sources, &id.origin);
+                }
             }
         }
         if let Some(credential) = plan.credential.as_ref().filter(|c| outside(&c.origin)) {
@@ -160,7 +159,7 @@ fn fill_matrix(report: &mut Report, plans: &[crate::dryrun::credentials::Resolve
                         _ => None,
                     },
                 };
-                add_source(row, &credential.origin);
+                add_source(&mut row.sources, &credential.origin);
             }
         }
     }
@@ -494,17 +493,16 @@ fn use_color(out: &OutputArgs) -> bool {
     std::io::stdout().is_terminal()
 }
 
-/// The extra report files of a run: every `--report FORMAT=FILE`, then `--sarif-file FILE` (short
-/// for `--report sarif=FILE`). Two of them, or one and `--output`, naming the same file would
-/// overwrite each other: that is a usage error, found before anything is scanned or sent.
+/// The extra report files of a run: `--sarif-file FILE` (short for `--report sarif=FILE`), then
+/// every `--report FORMAT=FILE`; the first SARIF one is the `sarif_file` step output. Two of
+/// them, or one and `--output`, naming the same file would overwrite each other: that is a
+/// usage error, found before anything is scanned or sent.
 fn extra_reports(args: &ScanArgs) -> Result<Vec<ReportSpec>> {
-    let mut specs = args.reports.clone();
-    if let Some(path) = &args.sarif_file {
-        specs.push(ReportSpec {
-            format: Format::Sarif,
-            path: path.clone(),
-        });
-    }
+    let sarif_file = args.sarif_file.iter().map(|path| ReportSpec {
+        format: Format::Sarif,
+        path: path.clone(),
+    });
+    let specs: Vec<ReportSpec> = sarif_file.chain(args.reports.iter().cloned()).collect();
     for (at, spec) in specs.iter().enumerate() {
         let earlier = specs.get(..at).unwrap_or_default();
         if earlier.iter().any(|e| e.path == spec.path)
@@ -550,20 +548,17 @@ fn emit(report: &Report, args: &ScanArgs, extra: &[ReportSpec], failed: bool) ->
     if format == Format::Github || args.github_action {
         let summary = env_var("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty());
         let output = env_var("GITHUB_OUTPUT").filter(|s| !s.is_empty());
-        // The `sarif_file` output: --sarif-file (what the action passes), else the first SARIF
-        // --report.
-        let sarif = args.sarif_file.as_deref().or_else(|| {
-            extra
-                .iter()
-                .find(|s| s.format == Format::Sarif)
-                .map(|s| s.path.as_path())
-        });
+        let sarif = extra
+            .iter()
+            .find(|s| s.format == Format::Sarif)
+            .map(|s| s.path.as_path());
         report::write_github_side_files(
             report,
             failed,
             summary.as_deref().map(Path::new),
             output.as_deref().map(Path::new),
             sarif,
+            format == Format::Github,
         )
         .context("cannot write the GitHub step summary or outputs")?;
     }

@@ -7,7 +7,9 @@
 //! after `]` only `%`, CR and LF, because that is all the agent decodes there (a `%5D` in a
 //! message would be shown as is).
 
-use super::common::{escape_controls, place, plural, repo_path, severity_counts};
+use super::common::{
+    escape_controls, escape_line_breaks, place, plural, repo_path, severity_counts,
+};
 use crate::model::{Finding, Report, Severity};
 use std::fmt::Write as _;
 
@@ -137,23 +139,17 @@ fn starts_with_name(message: &str, env: &str) -> bool {
         && !next.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }
 
-/// Escapes a logging-command property value the way the agent unescapes it (`%`→`%AZP25`
-/// first, then `;`, CR, LF and `]`), so no value can end a property or the command early.
+/// Escapes a logging-command property value the way the agent unescapes it: as
+/// [`escape_message`], plus `;` and `]`, so no value can end a property or the command early.
 pub fn escape(text: &str) -> String {
-    text.replace('%', "%AZP25")
-        .replace(';', "%3B")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-        .replace(']', "%5D")
+    escape_message(text).replace(';', "%3B").replace(']', "%5D")
 }
 
 /// Escapes a logging command's message (after the `]`): the agent decodes only `%AZP25`, `%0D`
 /// and `%0A` there, so `;` and `]` stay as they are and line breaks reach the issue as line
 /// breaks. `%` goes first, so the escapes themselves are not escaped again.
 pub fn escape_message(text: &str) -> String {
-    text.replace('%', "%AZP25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    escape_line_breaks(text, "%AZP25")
 }
 
 /// A line that must stay plain text: the agent acts on `##vso[` anywhere in a line and on `##[`

@@ -107,6 +107,16 @@ pub(crate) fn escape_controls(text: &str) -> String {
     out
 }
 
+/// The escaping GitHub's and Azure DevOps' command messages share: `%` first (as `percent`,
+/// `%25` for GitHub, `%AZP25` for the agent), so the escapes themselves are not escaped again,
+/// then CR and LF as `%0D` and `%0A`, so a line break in a repository value cannot end the
+/// command and start another.
+pub(crate) fn escape_line_breaks(text: &str, percent: &str) -> String {
+    text.replace('%', percent)
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
 /// The one-word label of a severity, capitalised for headings and tables.
 pub(crate) fn severity_label(severity: Severity) -> &'static str {
     match severity {

@@ -6,7 +6,7 @@
 //! important first, prints the others as plain log lines, and says how many were left out both
 //! in the closing log line and in the job summary, which lists every finding.
 
-use super::common::{escape_controls, place, plural, repo_path, severity_counts};
+use super::common::{escape_controls, escape_line_breaks, plural, repo_path, severity_counts};
 use super::markdown;
 use crate::model::{Finding, Report, Severity};
 use crate::rules::Family;
@@ -64,7 +64,8 @@ pub fn render(report: &Report) -> String {
 /// report order otherwise. At most [`ANNOTATIONS_PER_KIND`] of each severity are annotated.
 fn split_for_annotation(report: &Report) -> (Vec<&Finding>, Vec<&Finding>) {
     let mut ordered: Vec<&Finding> = report.findings.iter().collect();
-    ordered.sort_by_key(|f| (std::cmp::Reverse(f.severity), importance(f)));
+    // Stable: report order within a rank. Cached: `importance` looks the rule up.
+    ordered.sort_by_cached_key(|f| (std::cmp::Reverse(f.severity), importance(f)));
     let (mut errors, mut warnings, mut notes) = (0usize, 0usize, 0usize);
     let (mut annotated, mut left_out) = (Vec::new(), Vec::new());
     for finding in ordered {
@@ -99,20 +100,9 @@ fn importance(finding: &Finding) -> u8 {
 /// A finding GitHub would not show as an annotation, as one plain log line. Control characters
 /// are made visible, so no value can start a line the runner reads as a command.
 fn plain_line(report: &Report, finding: &Finding) -> String {
-    let severity = match finding.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Note => "note",
-    };
-    let at = match &finding.location.file {
-        Some(file) => {
-            let mut located = finding.location.clone();
-            located.file = Some(repo_path(&report.root, file));
-            located.to_string()
-        }
-        None => place(finding),
-    };
-    let mut line = format!("credgate: {severity} {}", finding.rule_id);
+    let mut at = finding.location.clone();
+    at.file = at.file.map(|file| repo_path(&report.root, &file));
+    let mut line = format!("credgate: {} {}", finding.severity, finding.rule_id);
     if let Some(env) = &finding.environment {
         let _ = write!(line, " ({env})");
     }
@@ -179,9 +169,7 @@ fn message(finding: &Finding) -> String {
 /// Escapes a command's message as the Actions toolkit does (`%`, CR, LF), so a newline in a
 /// repository value cannot end the command and start another.
 pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    escape_line_breaks(text, "%25")
 }
 
 /// Escapes a command property: as [`escape_data`], plus `:` and `,`, which delimit properties.
@@ -194,21 +182,27 @@ pub fn escape_property(text: &str) -> String {
 /// and writes `findings=<n>`, `errors=<n>`, `warnings=<n>`, `status=<passed|failed>` lines to $GITHUB_OUTPUT.
 ///
 /// `notes=<n>` is written too, so a workflow can branch on every severity, and `sarif_file=<path>`
-/// when a SARIF copy was written, so the upload step can take it from the outputs. When GitHub
-/// drops annotations over its per-step cap, the summary says how many.
+/// when a SARIF copy was written, so the upload step can take it from the outputs. When the log
+/// carries the annotations (`annotated`: the `github` format) and some were left out over
+/// GitHub's per-step cap, the summary says how many.
 pub fn write_github_side_files(
     report: &Report,
     failed: bool,
     step_summary: Option<&Path>,
     output: Option<&Path>,
     sarif_file: Option<&Path>,
+    annotated: bool,
 ) -> std::io::Result<()> {
     if let Some(path) = step_summary {
         // Earlier writers in the same step share the cap; a missing file holds nothing yet.
         let existing = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let existing = usize::try_from(existing).unwrap_or(usize::MAX);
         let separator = if existing > 0 { "\n" } else { "" };
-        let note = annotation_note(report);
+        let note = if annotated {
+            annotation_note(report)
+        } else {
+            String::new()
+        };
         let budget = STEP_SUMMARY_LIMIT
             .saturating_sub(existing)
             .saturating_sub(separator.len())
@@ -348,7 +342,8 @@ mod tests {
         let output = dir.path().join("output");
         std::fs::write(&output, "earlier=1\n").expect("seed");
         let report = fixtures::rich();
-        write_github_side_files(&report, true, Some(&summary), Some(&output), None).expect("write");
+        write_github_side_files(&report, true, Some(&summary), Some(&output), None, true)
+            .expect("write");
         let out = std::fs::read_to_string(&output).expect("read");
         assert_eq!(
             out,
@@ -357,7 +352,7 @@ mod tests {
         let md = std::fs::read_to_string(&summary).expect("read");
         assert!(md.starts_with("## "), "{md}");
         assert!(md.contains("azure-client-secret"));
-        write_github_side_files(&fixtures::empty(), false, None, Some(&output), None)
+        write_github_side_files(&fixtures::empty(), false, None, Some(&output), None, true)
             .expect("write");
         let out = std::fs::read_to_string(&output).expect("read");
         assert!(out.ends_with("findings=0\nerrors=0\nwarnings=0\nnotes=0\nstatus=passed\n"));
@@ -365,7 +360,7 @@ mod tests {
 
     #[test]
     fn nothing_is_written_without_paths() {
-        write_github_side_files(&fixtures::rich(), true, None, None, None).expect("no-op");
+        write_github_side_files(&fixtures::rich(), true, None, None, None, true).expect("no-op");
     }
 
     #[test]
@@ -375,7 +370,7 @@ mod tests {
         // Someone else already wrote to this step's summary.
         std::fs::write(&summary, "x".repeat(100_000)).expect("seed");
         let report = fixtures::huge(5_000);
-        write_github_side_files(&report, true, Some(&summary), None, None).expect("write");
+        write_github_side_files(&report, true, Some(&summary), None, None, true).expect("write");
         let len = std::fs::metadata(&summary).expect("meta").len();
         assert!(len <= STEP_SUMMARY_LIMIT as u64, "{len}");
         let md = std::fs::read_to_string(&summary).expect("read");
@@ -492,11 +487,19 @@ mod tests {
     fn the_summary_says_how_many_were_not_annotated() {
         let dir = tempfile::tempdir().expect("tempdir");
         let summary = dir.path().join("summary.md");
-        write_github_side_files(&many(12, 0, 0), true, Some(&summary), None, None).expect("write");
+        write_github_side_files(&many(12, 0, 0), true, Some(&summary), None, None, true)
+            .expect("write");
         let md = std::fs::read_to_string(&summary).expect("read");
         assert!(md.starts_with("## "), "{md}");
         assert!(md.contains("> **2 findings not annotated**"), "{md}");
         assert!(md.contains("### Findings"), "{md}");
+        // With the log in another format nothing was annotated: no note claims otherwise.
+        let other = dir.path().join("other.md");
+        write_github_side_files(&many(12, 0, 0), true, Some(&other), None, None, false)
+            .expect("write");
+        let md = std::fs::read_to_string(&other).expect("read");
+        assert!(md.contains("### Findings"), "{md}");
+        assert!(!md.contains("not annotated"), "{md}");
     }
 
     #[test]
@@ -504,8 +507,15 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let output = dir.path().join("output");
         let sarif = Path::new("results/credgate.sarif");
-        write_github_side_files(&fixtures::empty(), false, None, Some(&output), Some(sarif))
-            .expect("write");
+        write_github_side_files(
+            &fixtures::empty(),
+            false,
+            None,
+            Some(&output),
+            Some(sarif),
+            true,
+        )
+        .expect("write");
         let out = std::fs::read_to_string(&output).expect("read");
         assert!(
             out.ends_with("status=passed\nsarif_file=results/credgate.sarif\n"),

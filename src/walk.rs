@@ -242,10 +242,6 @@ impl<A: Default> Worker<'_, A> {
                 return;
             }
         }
-        if looks_binary(&self.buf) {
-            self.stats.skipped.binary += 1;
-            return;
-        }
         self.stats.files_scanned += 1;
         self.stats.bytes_scanned += self.buf.len() as u64;
         visit(&mut self.acc, &rel, &self.buf);

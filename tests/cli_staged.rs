@@ -12,7 +12,7 @@ mod common;
 
 use common::{credgate, entra_secret, write};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
 
 fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
@@ -23,6 +23,19 @@ fn git(dir: &Path, args: &[&str]) {
         .status()
         .unwrap();
     assert!(status.success(), "git {args:?}");
+}
+
+/// `credgate scan ROOT --staged --format json EXTRA…`: the run and its JSON report.
+fn scan_staged(root: &Path, extra: &[&str]) -> (Output, serde_json::Value) {
+    let out = credgate()
+        .arg("scan")
+        .arg(root)
+        .args(["--staged", "--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&out.stdout).unwrap();
+    (out, json)
 }
 
 #[test]
@@ -46,13 +59,7 @@ fn staged_mode_reads_the_index_not_the_working_tree() {
     // Unstaged only: not scanned.
     write(root, "untracked.env", &format!("X={}\n", entra_secret(4)));
 
-    let out = credgate()
-        .arg("scan")
-        .arg(root)
-        .args(["--staged", "--format", "json", "--fail-on", "warning"])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (out, json) = scan_staged(root, &["--fail-on", "warning"]);
     assert_eq!(out.status.code(), Some(1), "{json:#}");
     let findings = json["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 1, "{json:#}");
@@ -109,13 +116,7 @@ fn staged_mode_scans_a_symlink_turned_into_a_file() {
     );
     git(root, &["add", "settings.env"]);
 
-    let out = credgate()
-        .arg("scan")
-        .arg(root)
-        .args(["--staged", "--format", "json"])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (out, json) = scan_staged(root, &[]);
     assert_eq!(out.status.code(), Some(1), "{json:#}");
     let findings = json["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 1, "{json:#}");
@@ -137,13 +138,7 @@ fn staged_mode_skips_oversized_blobs_and_reads_the_next_one() {
     write(root, "b.env", &format!("AZURE_CLIENT_SECRET={secret}\n"));
     git(root, &["add", "."]);
 
-    let out = credgate()
-        .arg("scan")
-        .arg(root)
-        .args(["--staged", "--format", "json", "--max-file-size", "1024"])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (out, json) = scan_staged(root, &["--max-file-size", "1024"]);
     assert_eq!(out.status.code(), Some(1), "{json:#}");
     assert_eq!(json["summary"]["files_skipped"]["too_large"], 1, "{json:#}");
     assert_eq!(json["summary"]["files_scanned"], 1, "{json:#}");

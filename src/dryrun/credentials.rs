@@ -16,6 +16,7 @@
 //! The process environment is read through a function so tests never touch the real one.
 
 use crate::config::EnvironmentConfig;
+use crate::extract::value::reference;
 use crate::inventory::environment::EnvironmentNames;
 use crate::model::{Fact, FactValue, Field, Finding, Inventory, Location, Severity};
 use crate::secret::SecretValue;
@@ -177,15 +178,10 @@ impl Unset {
         if value.is_empty() {
             return Some(Unset::Empty);
         }
-        let macro_name = value
-            .strip_prefix("$(")
-            .and_then(|rest| rest.strip_suffix(')'));
-        if macro_name.is_some_and(|name| {
-            !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
-        }) {
+        // The extractors' reading of a whole-value `$(NAME)` macro (not a `$[ … ]` expression).
+        if value.starts_with("$(")
+            && reference(value).is_some_and(|r| r.kind == "pipeline-variable")
+        {
             return Some(Unset::AzureMacro);
         }
         if value
@@ -264,38 +260,45 @@ enum Slot {
     Credential,
 }
 
-/// An unset variable seen at a level of resolution.
-struct Seen {
-    level: usize,
-    slot: Slot,
-    name: String,
-    why: Unset,
-}
-
 /// The reads of one environment's resolution: what was looked for and which variables were
 /// set without a value.
 struct Search<'a> {
     env: EnvLookup<'a>,
-    level: usize,
+    environment: &'a str,
+    /// Values an earlier level already found: an unset variable read for one of them would
+    /// not have been used, so it is not reported.
+    found: Vec<Slot>,
     looked_for: Vec<String>,
-    unset: Vec<Seen>,
+    unset: Vec<UnsetVariable>,
 }
 
 impl Search<'_> {
     /// The variable's value when it holds a real one; an empty or unexpanded one is recorded
-    /// and read as absent.
+    /// (once, and only if no earlier level found the value) and read as absent.
     fn get(&mut self, name: &str, slot: Slot) -> Option<String> {
         let value = (self.env)(name)?;
-        match Unset::of(&value) {
-            None => Some(value),
-            Some(why) => {
-                self.unset.push(Seen {
-                    level: self.level,
-                    slot,
-                    name: name.to_string(),
-                    why,
-                });
-                None
+        let Some(why) = Unset::of(&value) else {
+            return Some(value);
+        };
+        if !self.found.contains(&slot) && !self.unset.iter().any(|u| u.name == name) {
+            self.unset.push(UnsetVariable {
+                environment: self.environment.to_string(),
+                name: name.to_string(),
+                why,
+            });
+        }
+        None
+    }
+
+    /// Marks the values `level` found, before the next level is read.
+    fn level_done(&mut self, level: &Level) {
+        for (slot, has) in [
+            (Slot::Tenant, level.tenant.is_some()),
+            (Slot::Client, level.client.is_some()),
+            (Slot::Credential, level.credential.is_some()),
+        ] {
+            if has && !self.found.contains(&slot) {
+                self.found.push(slot);
             }
         }
     }
@@ -327,43 +330,18 @@ pub fn resolve(
 ) -> (Resolved, Vec<UnsetVariable>) {
     let mut search = Search {
         env: ctx.env,
-        level: 0,
+        environment,
+        found: Vec::new(),
         looked_for: Vec::new(),
         unset: Vec::new(),
     };
     let configured = from_config(ctx, environment, config, &mut search);
-    search.level = 1;
+    search.level_done(&configured);
     let convention = from_convention(ctx, environment, &mut search);
-    search.level = 2;
+    search.level_done(&convention);
     let plain = from_plain(ctx, &mut search);
     let levels = [configured, convention, plain];
-    let first_with = |slot: Slot| {
-        levels.iter().position(|l| match slot {
-            Slot::Tenant => l.tenant.is_some(),
-            Slot::Client => l.client.is_some(),
-            Slot::Credential => l.credential.is_some(),
-        })
-    };
-    let won = [
-        (Slot::Tenant, first_with(Slot::Tenant)),
-        (Slot::Client, first_with(Slot::Client)),
-        (Slot::Credential, first_with(Slot::Credential)),
-    ];
-    let mut unset: Vec<UnsetVariable> = Vec::new();
-    for seen in search.unset {
-        let winner = won
-            .iter()
-            .find(|(s, _)| *s == seen.slot)
-            .and_then(|(_, w)| *w);
-        let mattered = winner.is_none_or(|w| w >= seen.level);
-        if mattered && !unset.iter().any(|u| u.name == seen.name) {
-            unset.push(UnsetVariable {
-                environment: environment.to_string(),
-                name: seen.name,
-                why: seen.why,
-            });
-        }
-    }
+    let unset = search.unset;
     let mut looked_for = search.looked_for;
     let mut tenant = None;
     let mut client_id = None;

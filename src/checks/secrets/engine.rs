@@ -369,8 +369,15 @@ fn run(
             continue;
         }
         let at = group(compiled.at_group).unwrap_or(value);
-        let secret = verdict.value.unwrap_or_else(|| text.to_string());
-        let message = without_secret(without_secret(verdict.message, &text), &secret);
+        let mut message = without_secret(verdict.message, &text);
+        let secret = match verdict.value {
+            Some(value) => {
+                // A validator's own value (a PEM body without its line breaks) is hidden too.
+                message = without_secret(message, value.expose());
+                value
+            }
+            None => SecretValue::new(text),
+        };
         found.push(Found {
             rule,
             precedence: rule.precedence,
@@ -381,7 +388,7 @@ fn run(
             },
             severity: verdict.severity,
             message,
-            value: SecretValue::new(secret),
+            value: secret,
         });
     }
     matched_until
@@ -395,11 +402,20 @@ const SHOWN: usize = 12;
 /// Messages quote names from the file (the key a value is assigned to), and a file can make a
 /// name hold the secret itself, e.g. `"<secret>" = "<part of it>"`.
 fn without_secret(message: String, secret: &str) -> String {
-    let chars: Vec<char> = message.chars().collect();
-    let mut hidden = vec![false; chars.len()];
+    // Byte offset of every character of the message, and its end.
+    let bounds: Vec<usize> = message
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([message.len()])
+        .collect();
+    let mut hidden = vec![false; bounds.len().saturating_sub(1)];
     let mut any = false;
-    for (start, window) in chars.windows(SHOWN).enumerate() {
-        if secret.contains(&window.iter().collect::<String>()) {
+    for (start, window) in bounds.windows(SHOWN + 1).enumerate() {
+        let run = match (window.first(), window.last()) {
+            (Some(&from), Some(&to)) => message.get(from..to),
+            _ => None,
+        };
+        if run.is_some_and(|run| secret.contains(run)) {
             any = true;
             hidden
                 .iter_mut()
@@ -413,9 +429,9 @@ fn without_secret(message: String, secret: &str) -> String {
     }
     let mut out = String::with_capacity(message.len());
     let mut in_run = false;
-    for (c, h) in chars.iter().zip(&hidden) {
+    for (c, h) in message.chars().zip(&hidden) {
         if !*h {
-            out.push(*c);
+            out.push(c);
         } else if !in_run {
             out.push('…');
         }

@@ -7,6 +7,7 @@
 
 use super::filekind::FileKind;
 use crate::model::Severity;
+use crate::secret::SecretValue;
 
 /// How far from a keyword hit a rule's expression is run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,32 +69,15 @@ impl Sample {
 }
 
 /// What a validator concluded about a match it accepts.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
     /// Severity, the rule's default unless confidence is lower.
     pub severity: Severity,
     /// What was found and how sure the rule is. Never contains the value.
     pub message: String,
     /// The value to fingerprint when the raw capture is not canonical (a PEM body without
-    /// its line breaks); `None` keeps the capture.
-    pub value: Option<String>,
-}
-
-impl std::fmt::Debug for Verdict {
-    /// `value` is a secret (a PEM key body): `Debug` shows its length only.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Verdict")
-            .field("severity", &self.severity)
-            .field("message", &self.message)
-            .field(
-                "value",
-                &self
-                    .value
-                    .as_ref()
-                    .map(|v| format!("[REDACTED; {} chars]", v.chars().count())),
-            )
-            .finish()
-    }
+    /// its line breaks); `None` keeps the capture. A [`SecretValue`], so `Debug` hides it.
+    pub value: Option<SecretValue>,
 }
 
 impl Verdict {

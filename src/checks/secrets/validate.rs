@@ -5,6 +5,7 @@ use super::entropy::shannon_entropy;
 use super::marvin::{entra_secret_checksum_valid, is_entra_secret_char, ENTRA_SECRET_LEN};
 use super::rule::{Candidate, Verdict};
 use crate::model::Severity;
+use crate::secret::SecretValue;
 use regex::bytes::Regex;
 use std::sync::LazyLock;
 
@@ -224,7 +225,7 @@ pub fn private_key(c: &Candidate<'_>) -> Option<Verdict> {
     Some(Verdict {
         severity: c.default,
         message,
-        value: Some(body),
+        value: Some(SecretValue::new(body)),
     })
 }
 

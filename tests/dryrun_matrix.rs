@@ -12,14 +12,14 @@
 mod common;
 mod dryrun_support;
 
-use common::{assert_no_leak, credgate, entra_secret};
-use dryrun_support::closed_port;
+use common::{assert_no_leak, credgate_isolated, entra_secret};
+use dryrun_support::{closed_port, json, status_of};
 
 #[test]
 fn credentials_from_ci_variables_fill_the_matrix() {
     let dir = tempfile::tempdir().unwrap();
     let secret = entra_secret(77);
-    let out = credgate()
+    let out = credgate_isolated()
         .arg("dry-run")
         .arg(dir.path())
         .args(["--format", "json", "--timeout", "2", "--authority-host"])
@@ -37,7 +37,7 @@ fn credentials_from_ci_variables_fill_the_matrix() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let report = json(&out.stdout);
     let prod = &report["environments"][0];
     assert_eq!(prod["name"], "production", "{report:#}");
     assert_eq!(prod["tenant_id"], "7c3e5f1a-2b4d-4c6e-8f0a-1b2c3d4e5f60");
@@ -52,7 +52,7 @@ fn credentials_from_ci_variables_fill_the_matrix() {
         .unwrap()
         .iter()
         .any(|s| s == "env:PROD_AZURE_CLIENT_ID"));
-    assert_eq!(report["dry_run"][0]["status"], "unreachable");
+    assert_eq!(status_of(&report, "production"), "unreachable");
     assert_no_leak(&stdout, &secret, "stdout");
     assert_no_leak(&String::from_utf8_lossy(&out.stderr), &secret, "stderr");
 }

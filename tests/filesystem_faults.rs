@@ -18,24 +18,12 @@
 
 mod common;
 
-use common::{entra_secret, storage_key, write};
+use common::{entra_secret, storage_key, write, CI_VARS};
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// Environment variables that would change how credgate runs (CI detection, remote sources).
-const CI_VARS: &[&str] = &[
-    "GITHUB_ACTIONS",
-    "TF_BUILD",
-    "GITHUB_STEP_SUMMARY",
-    "GITHUB_OUTPUT",
-    "GITHUB_TOKEN",
-    "GITHUB_REPOSITORY",
-    "SYSTEM_ACCESSTOKEN",
-    "SYSTEM_COLLECTIONURI",
-];
 
 /// Every fault run must end well inside this (debug build, shared 2-core machine).
 const TIME_BOUND: Duration = Duration::from_secs(30);

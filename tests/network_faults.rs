@@ -42,14 +42,8 @@ impl Run {
         status_of(&self.report, env)
     }
 
-    fn row(&self, env: &str) -> serde_json::Value {
-        self.report["dry_run"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["environment"] == env)
-            .cloned()
-            .unwrap()
+    fn row(&self, env: &str) -> &serde_json::Value {
+        row_of(&self.report, env)
     }
 }
 
@@ -106,16 +100,6 @@ fn dry_run(authority: &str, envs: &[&str]) -> Run {
     }
 }
 
-/// A token answer for the healthy environment, written by hand on a raw connection.
-fn grant(conn: &mut RawConn) {
-    let token = jwt(
-        serde_json::json!({"aud": "https://graph.microsoft.com", "appid": WELL, "tid": TENANT}),
-    );
-    let body =
-        serde_json::json!({"token_type": "Bearer", "expires_in": 3599, "access_token": token});
-    conn.respond(200, "application/json; charset=utf-8", &body.to_string());
-}
-
 /// A raw stand-in that grants the healthy environment and hands every other request to `fault`.
 fn faulty(fault: impl Fn(RawConn, &RawRequest) + Send + Sync + 'static) -> RawServer {
     raw(move |mut conn| {
@@ -123,7 +107,9 @@ fn faulty(fault: impl Fn(RawConn, &RawRequest) + Send + Sync + 'static) -> RawSe
             return;
         };
         if request.form.get("client_id").map(String::as_str) == Some(WELL) {
-            grant(&mut conn);
+            conn.grant(&jwt(
+                serde_json::json!({"aud": "https://graph.microsoft.com", "appid": WELL, "tid": TENANT}),
+            ));
         } else {
             fault(conn, &request);
         }
@@ -340,11 +326,9 @@ fn a_graph_look_up_that_never_answers_ends_at_the_deadline() {
     // proof), the look-up ends with the deadline and says so.
     let authority = raw(|mut conn| {
         if conn.read_request().is_some() {
-            let token = jwt(
+            conn.grant(&jwt(
                 serde_json::json!({"aud": "https://graph.microsoft.com", "appid": SICK, "tid": TENANT}),
-            );
-            let body = serde_json::json!({"token_type": "Bearer", "expires_in": 3599, "access_token": token});
-            conn.respond(200, "application/json", &body.to_string());
+            ));
         }
     });
     let graph = raw(|mut conn| conn.hold_until_closed());

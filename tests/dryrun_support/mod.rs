@@ -188,12 +188,10 @@ pub fn entra_error(status: u16, error: &str, code: u32, text: &str) -> Reply {
 
 /// A JWT-shaped access token with the given claims.
 pub fn jwt(claims: serde_json::Value) -> String {
-    let e = |v: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
-    format!(
-        "{}.{}.{}",
-        e(br#"{"typ":"JWT","alg":"RS256","kid":"stand-in"}"#),
-        e(claims.to_string().as_bytes()),
-        e(b"stand-in-signature-bytes-that-are-not-checked")
+    jwt_signed(
+        claims,
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(b"stand-in-signature-bytes-that-are-not-checked"),
     )
 }
 
@@ -212,17 +210,19 @@ pub fn json(stdout: &[u8]) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(stdout)))
 }
 
-/// `dry_run[]` status of an environment.
-pub fn status_of(report: &serde_json::Value, env: &str) -> String {
+/// The `dry_run[]` row of an environment.
+pub fn row_of<'a>(report: &'a serde_json::Value, env: &str) -> &'a serde_json::Value {
     report["dry_run"]
         .as_array()
         .unwrap()
         .iter()
         .find(|r| r["environment"] == env)
-        .unwrap_or_else(|| panic!("no dry_run row for {env}: {report}"))["status"]
-        .as_str()
-        .unwrap()
-        .to_string()
+        .unwrap_or_else(|| panic!("no dry_run row for {env}: {report}"))
+}
+
+/// `dry_run[]` status of an environment.
+pub fn status_of(report: &serde_json::Value, env: &str) -> String {
+    row_of(report, env)["status"].as_str().unwrap().to_string()
 }
 
 /// Findings of a rule.
@@ -360,6 +360,13 @@ impl RawConn {
             .is_ok()
     }
 
+    /// Entra's success answer carrying `token`, written by hand.
+    pub fn grant(&mut self, token: &str) -> bool {
+        let body =
+            serde_json::json!({"token_type": "Bearer", "expires_in": 3599, "access_token": token});
+        self.respond(200, "application/json; charset=utf-8", &body.to_string())
+    }
+
     /// A whole HTTP/1.1 answer with `Content-Length` and `Connection: close`.
     pub fn respond(&mut self, status: u16, content_type: &str, body: &str) -> bool {
         let reason = match status {
@@ -443,8 +450,7 @@ pub fn raw(behaviour: impl Fn(RawConn) + Send + Sync + 'static) -> RawServer {
 pub fn recorder() -> RawServer {
     raw(|mut conn| {
         if conn.read_request().is_some() {
-            let body = serde_json::json!({"token_type": "Bearer", "expires_in": 3599, "access_token": jwt(serde_json::json!({"appid": "recorder"}))});
-            conn.respond(200, "application/json", &body.to_string());
+            conn.grant(&jwt(serde_json::json!({"appid": "recorder"})));
         }
     })
 }

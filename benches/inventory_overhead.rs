@@ -6,14 +6,6 @@
 //!   B. the full `credgate scan` pipeline: secret scanner, extractors, inventory, consistency
 //!      checks, report assembly.
 //! Run: `cargo bench --bench inventory_overhead` (set `RUNS=n` for more runs).
-// A benchmark never ships: failing fast on a broken setup is what it should do.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
 
 use credgate::checks::secrets;
 use credgate::config::Config;

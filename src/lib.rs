@@ -3,9 +3,24 @@
 //! The pipeline (DESIGN.md): extractors and the secret scanner turn files into `Fact`s and
 //! `Finding`s, checks are pure functions over them, and reporters render one `Report`.
 //! I/O lives only at the edges: [`walk`] and [`staged`] read files, [`app`] writes reports.
-// Unit tests may slice strings (a bad index fails the test); production code may not (Cargo.toml
-// [lints.clippy]; clippy.toml covers the other panic lints for tests).
-#![cfg_attr(test, allow(clippy::string_slice))]
+// credgate runs in CI next to production secrets: a panic there is a failed deploy gate, and a
+// panic payload could carry a value. Production code must not panic on what input, the network or the filesystem hand it: no
+// unwrap/expect/panic, no unchecked indexing, no cut inside a UTF-8 character (repository files
+// are arbitrary text). Tests may (a failing test is the point): unit tests are built with
+// `cfg(test)`, and tests/ and benches/ are crates of their own.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::string_slice,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::unreachable
+    )
+)]
 
 pub mod action;
 pub mod app;

@@ -4,13 +4,6 @@
 //! `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY` files), and its outputs, job summary, annotations
 //! and SARIF copy are checked; action.yml and the Dockerfile are checked against what the code
 //! reads and the runner requires.
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 mod common;
 mod dryrun_support;

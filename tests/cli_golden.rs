@@ -1,13 +1,5 @@
 //! Golden output of the bundled demo repository: the environment matrix and every finding, in the
 //! text and JSON formats. A change here is a change users see; review the snapshot diff.
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
 
 mod common;
 

@@ -1,13 +1,5 @@
 //! `credgate check` reading GitHub environment variables and secrets over the API (a stand-in on
 //! 127.0.0.1 reached through `GITHUB_API_URL`), checked against the repository like the files.
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
 
 mod common;
 mod dryrun_support;

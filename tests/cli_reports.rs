@@ -1,14 +1,6 @@
 //! `--report FORMAT=FILE` (and its shorthand `--sarif-file FILE`): one run writes the same Report
 //! in several formats, so a pipeline gets Markdown, JUnit and SARIF from the very run that made
 //! the token requests.
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
 
 mod common;
 mod dryrun_support;

@@ -1,12 +1,4 @@
 //! Whole-command tests of `credgate scan`, `baseline`, `rules`, `explain` and the exit codes.
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
 
 mod common;
 

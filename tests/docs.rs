@@ -1,12 +1,4 @@
 //! Documentation that must not drift from the code.
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
 
 #[test]
 fn every_rule_has_a_section_in_docs_rules_md() {

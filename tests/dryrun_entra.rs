@@ -1,13 +1,5 @@
 //! `credgate dry-run` and `credgate check` against a stand-in Entra token endpoint (and Graph) on
 //! 127.0.0.1, reached through `--authority-host` exactly as a user would.
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
 
 mod common;
 mod dryrun_support;

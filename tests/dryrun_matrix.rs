@@ -1,13 +1,5 @@
 //! The environment matrix shows what the dry-run uses from outside the repository (CI
 //! variables), never a secret value.
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
 
 mod common;
 mod dryrun_support;

@@ -3,13 +3,6 @@
 //! repository file that names another host gets no byte sent to it, and an authority that
 //! answers with a redirect does not get the secret forwarded. The hosts that must stay silent
 //! are raw TCP recorders on 127.0.0.1 that count accepted connections, not just HTTP requests.
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 mod common;
 mod dryrun_support;

@@ -8,13 +8,6 @@
 //! Tests run as root in CI, and root reads a `chmod 000` file. Where that is so, the scan runs
 //! under `setpriv` without `CAP_DAC_OVERRIDE`/`CAP_DAC_READ_SEARCH`, which makes permissions
 //! bite again for root; without `setpriv`, the unreadable cases are skipped with a note.
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 mod common;
 

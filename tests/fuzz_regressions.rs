@@ -2,14 +2,6 @@
 //! invariant, replayed through the same entry point on stable so each fix stays fixed. One test
 //! per finding; the minimised input is committed under `tests/fixtures/fuzz-regressions/`, named
 //! `<target>-<short>.bin`.
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
 
 use credgate::extract::{self, FileFacts};
 use credgate::model::Location;

@@ -3,14 +3,6 @@
 //! status that says the authority could not be asked (`unreachable`, `timeout`, `server_error`)
 //! or gave an answer credgate cannot read (`unexpected`), never `ok`; and a healthy environment
 //! in the same run, talking to the same host, still gets its token.
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
 
 mod common;
 mod dryrun_support;

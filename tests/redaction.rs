@@ -12,14 +12,6 @@
 //! reporter that repeated an error body would be caught.
 //!
 //! Also: `Debug` of every public type that holds a secret prints a redacted form.
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
 
 mod common;
 mod dryrun_support;

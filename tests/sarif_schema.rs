@@ -1,14 +1,6 @@
 //! The SARIF report validates against the official SARIF 2.1.0 schema (vendored in
 //! tests/schemas/, see its README) and meets what GitHub code scanning adds on top: regions never
 //! below 1, and every result's rule described in the driver.
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
 
 use credgate::cli::Format;
 use credgate::model::{

@@ -1,14 +1,6 @@
 //! The Azure DevOps source against a stand-in of the REST API on 127.0.0.1 answering with the
 //! real shapes: `{count, value}` lists paged by `x-ms-continuationtoken`, secret variables with
 //! `value: null`, 401, the 203 sign-in page of a bad PAT, 403, 404 and 429 with `Retry-After`.
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
 
 mod dryrun_support;
 

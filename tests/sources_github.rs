@@ -1,13 +1,5 @@
 //! The GitHub source against a stand-in GitHub API on 127.0.0.1 that answers with the real
 //! response shapes (`{total_count, environments|variables|secrets}`, `Link` headers, paging caps).
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
 
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};

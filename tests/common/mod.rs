@@ -1,13 +1,5 @@
 //! Shared helpers for the whole-command tests: synthetic secrets and fixture trees.
 #![allow(dead_code)]
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
 
 use assert_cmd::Command;
 use std::path::Path;

@@ -1,14 +1,6 @@
 //! A stand-in for the Entra token endpoint and Graph on 127.0.0.1, answering with the real wire
 //! format (status codes, `error_codes` bodies, `Date`, `Retry-After`), started per test.
 #![allow(dead_code)]
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Response, StatusCode, Uri};

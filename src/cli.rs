@@ -106,7 +106,8 @@ pub struct OutputArgs {
     /// Print only findings, no progress or summary lines on stderr.
     #[arg(long, short = 'q', conflicts_with = "verbose")]
     pub quiet: bool,
-    /// More detail on stderr (skipped files and why); repeat for more.
+    /// More detail on stderr: files and bytes scanned, files skipped by reason, findings
+    /// suppressed (`-vv` is accepted and says the same).
     #[arg(long, short = 'v', action = clap::ArgAction::Count)]
     pub verbose: u8,
 }

@@ -2,21 +2,13 @@
 //! the real binary against stand-ins on 127.0.0.1 (`--authority-host`). The token stand-in checks
 //! what a real authority checks: the client assertion's signature with the certificate's public
 //! key, its thumbprint header and its claims, or that the federated token is the one presented.
-// A test fails by panicking: unwrap, expect, panic and indexing state what must hold.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
 
 mod common;
 mod dryrun_support;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use common::{assert_no_leak, credgate};
+use common::{assert_no_leak, credgate_isolated};
 use dryrun_support::*;
 use ring::signature::{UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PSS_2048_8192_SHA256};
 use sha2::{Digest, Sha256};
@@ -44,19 +36,7 @@ fn run(
     extra: &[&str],
     vars: &[(&str, String)],
 ) -> std::process::Output {
-    let mut c = credgate();
-    for v in [
-        "AZURE_TENANT_ID",
-        "AZURE_CLIENT_ID",
-        "AZURE_CLIENT_SECRET",
-        "AZURE_CLIENT_CERTIFICATE_PATH",
-        "AZURE_CLIENT_CERTIFICATE_PASSWORD",
-        "AZURE_FEDERATED_TOKEN_FILE",
-        "ACTIONS_ID_TOKEN_REQUEST_URL",
-        "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-    ] {
-        c.env_remove(v);
-    }
+    let mut c = credgate_isolated();
     c.arg("dry-run")
         .arg(dir)
         .args(["--env", "prod", "--authority-host", authority])

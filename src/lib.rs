@@ -4,9 +4,9 @@
 //! `Finding`s, checks are pure functions over them, and reporters render one `Report`.
 //! I/O lives only at the edges: [`walk`] and [`staged`] read files, [`app`] writes reports.
 // credgate runs in CI next to production secrets: a panic there is a failed deploy gate, and a
-// panic payload could carry a value. Production code must not panic on what input, the network or the filesystem hand it: no
-// unwrap/expect/panic, no unchecked indexing, no cut inside a UTF-8 character (repository files
-// are arbitrary text). Tests may (a failing test is the point): unit tests are built with
+// panic payload could carry a value. Production code must not panic on what input, the network
+// or the filesystem hand it: no unwrap/expect/panic, no unchecked indexing, no cut inside a UTF-8
+// character (repository files are arbitrary text). Tests may (a failing test is the point): unit tests are built with
 // `cfg(test)`, and tests/ and benches/ are crates of their own.
 #![cfg_attr(
     not(test),

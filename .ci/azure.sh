@@ -8,6 +8,7 @@
 # Needs: node 20 + npm, python3 + pip, cargo. Set CREDGATE_BIN to test another binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source .ci/python-tools.sh
 ROOT=$PWD
 TASK=templates/azure-devops-task
 PIPELINES=templates/azure-pipelines
@@ -33,8 +34,9 @@ npm_ci() {
 }
 
 section "tools"
-python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-  'check-jsonschema==0.39.0'
+# check-jsonschema, and ruamel.yaml (its dependency) for the template tests.
+ci_python_tools
+PYTHON=$CI_VENV/bin/python
 npm_ci "$TASK"
 npm_ci "$TASK/CredgateV0" --omit=dev
 
@@ -53,7 +55,7 @@ section "task tests (MockTestRunner)"
 (cd "$TASK/CredgateV0" && npm test --silent)
 
 section "template tests (steps run with bash)"
-python3 -m unittest discover -s "$PIPELINES/tests"
+"$PYTHON" -m unittest discover -s "$PIPELINES/tests"
 
 section "pipeline schema"
 # Azure reads every YAML scalar as a string (`default: false` is the string "false"); the
@@ -62,7 +64,7 @@ section "pipeline schema"
 # the schema's patterns is not valid in unicode mode.
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 - "$work" "$PIPELINES/credgate.yml" "$PIPELINES/azure-pipelines.yml" <<'PY'
+"$PYTHON" - "$work" "$PIPELINES/credgate.yml" "$PIPELINES/azure-pipelines.yml" <<'PY'
 import json, sys
 from pathlib import Path
 from ruamel.yaml import YAML
@@ -75,7 +77,7 @@ for name in sys.argv[2:]:
     (out / (Path(name).stem + ".broken.json")).write_text(json.dumps(bad))
 PY
 validate() {
-  python3 -m check_jsonschema --builtin-schema vendor.azure-pipelines --data-transform azure-pipelines \
+  "$PYTHON" -m check_jsonschema --builtin-schema vendor.azure-pipelines --data-transform azure-pipelines \
     --regex-variant nonunicode "$@"
 }
 validate "$work/credgate.json" "$work/azure-pipelines.json"

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # The pre-commit hooks of .pre-commit-hooks.yaml, run the way pre-commit runs them.
 #
-# In a throw-away git repository:
-#   1. `pre-commit try-repo <this repo> credgate` (language: rust: pre-commit builds credgate with
+# In a throw-away git repository, with a .pre-commit-config.yaml naming this repository (a
+# snapshot of it, below) at a commit, as users configure it:
+#   1. `pre-commit run credgate` (language: rust: pre-commit builds credgate with
 #      `cargo install --bins --root <env> --path <clone>`) with a staged Entra client secret:
 #      must fail, name the file and line, and print no 12 characters of the secret;
-#   2. the same with a clean staged change: must pass;
+#   2. the same with a clean staged change: must pass (the environment built in 1 is reused,
+#      as pre-commit caches it per repository and commit);
 #   3. both again with `credgate-system` and the binary cargo already built (no install).
 # The hook runs with GITHUB_ACTIONS=true and TF_BUILD=True set, to prove the pinned text format:
 # no workflow or ##vso commands, nothing written to GITHUB_STEP_SUMMARY or GITHUB_OUTPUT.
 #
-# try-repo clones the hook repository at HEAD and, when the tree is dirty, adds only tracked
-# changes; so that an uncommitted .pre-commit-hooks.yaml or src/ change is what gets tested, it
-# is given a one-commit snapshot of the working tree (tracked and untracked, not ignored, files).
-# In CI, on a clean checkout, the snapshot is HEAD.
+# So that an uncommitted .pre-commit-hooks.yaml or src/ change is what gets tested, the hook
+# repository is a one-commit snapshot of the working tree (tracked and untracked, not ignored,
+# files). In CI, on a clean checkout, the snapshot is HEAD.
 #
 # Speed: pre-commit's rust install is a `release` build of credgate and its dependencies, in a
 # fresh clone (so credgate itself is always rebuilt). For this run only, the release profile is
@@ -30,8 +31,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$(pwd)"
+source .ci/python-tools.sh
 
-PRE_COMMIT_VERSION=4.7.0
 STATE="$REPO/target/pre-commit-ci"
 # Called from a git hook, these would point git at the wrong repository.
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_PREFIX
@@ -42,15 +43,10 @@ secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
 fail() { echo "pre-commit.sh: FAIL: $*" >&2; exit 1; }
 T0=$(now)
 
-echo "== pre-commit $PRE_COMMIT_VERSION"
+echo "== pre-commit (pinned in python-tools.sh)"
 mkdir -p "$STATE"
-if [[ ! -x "$STATE/venv/bin/pre-commit" ]] ||
-  [[ "$("$STATE/venv/bin/pre-commit" --version 2>/dev/null)" != "pre-commit $PRE_COMMIT_VERSION" ]]; then
-  rm -rf "$STATE/venv"
-  python3 -m venv "$STATE/venv"
-  "$STATE/venv/bin/pip" install --quiet --disable-pip-version-check "pre-commit==$PRE_COMMIT_VERSION"
-fi
-PRE_COMMIT="$STATE/venv/bin/pre-commit"
+ci_python_tools
+PRE_COMMIT="$CI_VENV/bin/pre-commit"
 "$PRE_COMMIT" --version
 "$PRE_COMMIT" validate-manifest .pre-commit-hooks.yaml
 # The README's copy-paste configuration.
@@ -92,6 +88,17 @@ git -C "$SNAP" add -A
 git -C "$SNAP" -c user.name=ci -c user.email=ci@example.invalid -c commit.gpgsign=false \
   commit -q -m "snapshot of $(git rev-parse --short HEAD 2>/dev/null || echo working tree)"
 echo "$(git -C "$SNAP" ls-files | wc -l) files"
+# Outside the project repository: pre-commit refuses a configuration file with unstaged changes.
+CONFIG="$TMP/pre-commit-config.yaml"
+cat >"$CONFIG" <<YAML
+repos:
+  - repo: $SNAP
+    rev: $(git -C "$SNAP" rev-parse HEAD)
+    hooks:
+      - id: credgate
+      - id: credgate-system
+YAML
+"$PRE_COMMIT" validate-config "$CONFIG"
 
 echo "== project repository with a staged secret"
 PROJECT="$TMP/project"
@@ -164,13 +171,13 @@ fi
 : >"$TMP/step-summary"
 : >"$TMP/step-output"
 
-# run_hook NAME HOOK_ID EXPECTED_EXIT [extra PATH dir]: try-repo, output in $TMP/NAME.out.
+# run_hook NAME HOOK_ID EXPECTED_EXIT [extra PATH dir]: `pre-commit run`, output in $TMP/NAME.out.
 run_hook() {
   local name=$1 hook=$2 want=$3 extra_path=${4:-} start rc=0
   local env=("${HOOK_ENV[@]}")
   [[ -n "$extra_path" ]] && env[0]="PATH=$extra_path:$GUARD:$PATH"
   start=$(now)
-  env "${env[@]}" "$PRE_COMMIT" try-repo "$SNAP" "$hook" --verbose --color never \
+  env "${env[@]}" "$PRE_COMMIT" run "$hook" --config "$CONFIG" --verbose --color never \
     >"$TMP/$name.out" 2>&1 || rc=$?
   echo "$name: exit $rc in $(secs "$start") s"
   assert_no_leak "$TMP/$name.out"
@@ -197,12 +204,12 @@ expect_finding() {
   grep -q 'Failed' "$TMP/$1.out" || fail "$1: pre-commit did not report the hook as Failed"
 }
 
-echo "== try-repo credgate (language: rust) with the staged secret: must fail"
+echo "== credgate (language: rust) with the staged secret: must fail"
 run_hook rust-secret credgate 1
 expect_finding rust-secret
 sed -n '/hook id: credgate/,$p' "$TMP/rust-secret.out" | head -20 | sed 's/^/    /'
 
-echo "== try-repo credgate-system with the staged secret: must fail"
+echo "== credgate-system with the staged secret: must fail"
 run_hook system-secret credgate-system 1 "$BIN_DIR"
 expect_finding system-secret
 
@@ -212,11 +219,11 @@ printf 'ASPNETCORE_ENVIRONMENT=Staging\nAZURE_CLIENT_SECRET=@Microsoft.KeyVault(
 printf '# Deploying\n\nSecrets come from Key Vault.\n' >docs/deploy.md
 git add config/app.env docs/deploy.md
 
-echo "== try-repo credgate-system with the clean change: must pass"
+echo "== credgate-system with the clean change: must pass"
 run_hook system-clean credgate-system 0 "$BIN_DIR"
 grep -q 'Passed' "$TMP/system-clean.out" || fail "system-clean: the hook did not pass"
 
-echo "== try-repo credgate (language: rust) with the clean change: must pass"
+echo "== credgate (language: rust) with the clean change: must pass"
 run_hook rust-clean credgate 0
 grep -q 'Passed' "$TMP/rust-clean.out" || fail "rust-clean: the hook did not pass"
 

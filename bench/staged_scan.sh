@@ -76,10 +76,10 @@ if len(paths) < files:
 def is_config(p):
     name = os.path.basename(p)
     return name.startswith((".env", "appsettings", ".gitignore")) or p.endswith((".yaml", ".yml", ".toml", ".tf"))
-configs = [p for p in paths if is_config(p)][: files // 10]
-rest = [p for p in paths if p not in set(configs)]
+configs = set([p for p in paths if is_config(p)][: files // 10])
+rest = [p for p in paths if p not in configs]
 random.Random(seed).shuffle(rest)
-keep = set(configs) | set(rest[: files - len(configs)])
+keep = configs | set(rest[: files - len(configs)])
 for p in paths:
     if p not in keep:
         os.remove(os.path.join(repo, p))
@@ -112,7 +112,7 @@ rng = random.Random(seed)
 def is_config(p):
     return p.endswith(structured) or os.path.basename(p).startswith(".env") or "appsettings" in p
 configs = [p for p in candidates if is_config(p)]
-code = [p for p in candidates if p not in set(configs)]
+code = [p for p in candidates if not is_config(p)]
 picked = rng.sample(configs, min(len(configs), max(2, changed // 5)))
 picked += rng.sample(code, changed - len(picked))
 comment = {".py": "#", ".sh": "#", ".rb": "#", ".rs": "//", ".ts": "//", ".js": "//", ".go": "//",

@@ -10,6 +10,7 @@ Also checks that the sample azure-pipelines.yml passes credgate.yml only declare
 parameters of the declared types and values, as Azure does when it compiles the pipeline.
 
 Run: CREDGATE_BIN=target/debug/credgate python3 -m unittest discover -s templates/azure-pipelines/tests
+with a python3 that has ruamel.yaml (.ci/azure.sh uses target/ci-tools/python, see .ci/python-tools.sh).
 """
 
 from __future__ import annotations
@@ -233,26 +234,28 @@ class Agent:
         self.path = [str(d) for d in path_dirs] + ["/usr/local/bin", "/usr/bin", "/bin"]
         self.extra_env: dict[str, str] = {}
 
+    def macros(self, value) -> str:
+        """$(macros) in a step's env:, inputs or working directory: secret variables too."""
+        return macros(to_string(value), {**self.variables, **self.secret_variables})
+
     def environment(self, step_env: dict) -> dict:
         env = {"HOME": str(self.work / "home"), "LANG": "C.UTF-8", "NO_COLOR": "1"}
         env.update(self.extra_env)
         # Non-secret variables become environment variables; secret ones only through env:.
         for name, value in self.variables.items():
             env[name.replace(".", "_").upper()] = value
-        every = {**self.variables, **self.secret_variables}
         for name, value in step_env.items():
-            env[name] = macros(to_string(value), every)
+            env[name] = self.macros(value)
         env["PATH"] = os.pathsep.join(self.path)
         return env
 
     def run(self, steps: list) -> Run:
         run = Run()
-        every = lambda: {**self.variables, **self.secret_variables}  # noqa: E731
         for step in steps:
             if "bash" in step:
                 script = self.temp / "step.sh"
                 script.write_text(step["bash"])
-                cwd = macros(step.get("workingDirectory", "$(System.DefaultWorkingDirectory)"), every())
+                cwd = self.macros(step.get("workingDirectory", "$(System.DefaultWorkingDirectory)"))
                 proc = subprocess.run(
                     ["bash", "--noprofile", "--norc", str(script)],
                     cwd=cwd,
@@ -276,7 +279,7 @@ class Agent:
                     {"name": step.get("displayName", "bash"), "result": result, "code": proc.returncode}
                 )
             else:
-                inputs = {k: macros(to_string(v), every()) for k, v in step.get("inputs", {}).items()}
+                inputs = {k: self.macros(v) for k, v in step.get("inputs", {}).items()}
                 run.steps.append({"name": step["task"], "result": "Skipped", "inputs": inputs})
         return run
 

@@ -12,7 +12,7 @@ const path = require('node:path');
 const readline = require('node:readline');
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { assertNoLeak, commands, runTask } = require('./support');
+const { assertNoLeak, commands, completion, runTask } = require('./support');
 
 const EXE = process.platform === 'win32' ? '.exe' : '';
 const BIN = path.resolve(
@@ -79,13 +79,6 @@ function real(cwd, inputs, env = {}) {
     env: { NO_COLOR: '1', ...env },
     temp,
   };
-}
-
-/** @param {string} stdout */
-function completion(stdout) {
-  const lines = commands(stdout, 'task.complete');
-  assert.ok(lines.length > 0, `no task.complete in:\n${stdout}`);
-  return lines[lines.length - 1];
 }
 
 test('a planted secret: an error issue at its line, the task failed, reports published, nothing leaked', async () => {

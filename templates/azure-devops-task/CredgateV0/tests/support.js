@@ -6,6 +6,7 @@
 // downloaded from nodejs.org when missing. This seeds that folder, in a private HOME, with the
 // Node running the tests, so nothing is downloaded and the user's own HOME is left alone.
 
+const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -30,7 +31,6 @@ function expectedNodeVersion() {
  * Puts this Node where MockTestRunner looks for its Node 20 download, with the marker that
  * says the download completed.
  * @param {string} home
- * @returns {string} the path MockTestRunner will run
  */
 function seedNode(home) {
   const version = expectedNodeVersion();
@@ -51,12 +51,11 @@ function seedNode(home) {
     fs.symlinkSync(process.execPath, exe);
   }
   fs.writeFileSync(`${dest}.completed`, '');
-  return exe;
 }
 
 const HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'credgate-task-home-'));
 process.on('exit', () => fs.rmSync(HOME, { recursive: true, force: true }));
-const SEEDED = seedNode(HOME);
+seedNode(HOME);
 
 // mock-test.js reads HOME once, when it is loaded: load it with the private HOME, then give
 // the tests (and the tasks they start) their HOME back.
@@ -118,6 +117,17 @@ function commands(stdout, name) {
 }
 
 /**
+ * The last `task.complete` command of a run's output (the task's result and message).
+ * @param {string} stdout
+ * @returns {string}
+ */
+function completion(stdout) {
+  const lines = commands(stdout, 'task.complete');
+  assert.ok(lines.length > 0, `no task.complete in:\n${stdout}`);
+  return lines[lines.length - 1];
+}
+
+/**
  * Fails when the secret, or any 12 characters of it, appears in the text.
  * @param {string} text
  * @param {string} secret
@@ -132,4 +142,4 @@ function assertNoLeak(text, secret, where) {
   }
 }
 
-module.exports = { AGENT_TEMP, SEEDED, TASK_DIR, assertNoLeak, commands, runTask };
+module.exports = { AGENT_TEMP, assertNoLeak, commands, completion, runTask };

@@ -6,7 +6,7 @@
 const path = require('node:path');
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { AGENT_TEMP, commands, runTask } = require('./support');
+const { AGENT_TEMP, commands, completion, runTask } = require('./support');
 
 const REPORT_DIR = path.join(AGENT_TEMP, 'credgate');
 
@@ -22,13 +22,6 @@ const ISSUE =
  */
 function mocked(inputs, exec) {
   return { inputs: { ...NO_REPORTS, ...inputs }, answers: { which: { credgate: BIN }, exec } };
-}
-
-/** @param {string} stdout */
-function completion(stdout) {
-  const lines = commands(stdout, 'task.complete');
-  assert.ok(lines.length > 0, `no task.complete in:\n${stdout}`);
-  return lines[lines.length - 1];
 }
 
 test('every input reaches the command line', async () => {
@@ -179,7 +172,6 @@ test('reports: written by the one gating run, each published where Azure DevOps 
       publishJunit: 'true',
       publishSarif: 'true',
     },
-    variables: { 'Agent.TempDirectory': AGENT_TEMP },
     answers: {
       which: { credgate: BIN },
       // The mock answers `exist` once per path: the Markdown and JUnit files exist (a stale
@@ -217,7 +209,6 @@ test('SARIF goes to the CodeAnalysisLogs artifact', async () => {
       publishJunit: 'false',
       publishSarif: 'true',
     },
-    variables: { 'Agent.TempDirectory': AGENT_TEMP },
     answers: {
       which: { credgate: BIN },
       exist: { [sarif]: true },

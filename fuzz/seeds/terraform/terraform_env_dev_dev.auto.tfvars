@@ -1,2 +1,0 @@
-client_id     = "Enter_the_Application_Id_here"
-client_secret = "<client-secret>"

@@ -1,9 +1,36 @@
 //! Inline suppression: `credgate:allow` on a line silences every rule there, and
 //! `credgate:allow rule-a, rule-b` only those rules. Any comment syntax works because only the
 //! marker text is looked for.
+//!
+//! A line another secret scanner's allow comment marks (`gitleaks:allow`, detect-secrets'
+//! `pragma: allowlist secret`, `trufflehog:ignore`) was already reviewed by a person and
+//! accepted: re-reporting it would make teams that switch to credgate triage it again.
 
 /// The marker users write in a comment.
 pub const MARKER: &str = "credgate:allow";
+
+/// Allow comments of other secret scanners, honoured for every rule on their line.
+pub const FOREIGN_MARKERS: &[&str] = &[
+    "gitleaks:allow",
+    "pragma: allowlist secret",
+    "trufflehog:ignore",
+];
+
+/// Whether `line` carries an allow comment (ours or another scanner's) that covers `rule_id`.
+pub fn line_allows(line: &[u8], rule_id: &str) -> bool {
+    if FOREIGN_MARKERS
+        .iter()
+        .any(|m| memchr::memmem::find(line, m.as_bytes()).is_some())
+    {
+        return true;
+    }
+    memchr::memmem::find(line, MARKER.as_bytes()).is_some_and(|at| {
+        allows(
+            &String::from_utf8_lossy(line.get(at..).unwrap_or(&[])),
+            rule_id,
+        )
+    })
+}
 
 /// Whether `line` carries an allow comment that covers `rule_id`.
 pub fn allows(line: &str, rule_id: &str) -> bool {
@@ -49,6 +76,28 @@ mod tests {
         assert!(allows(line, "azure-client-secret"));
         assert!(allows(line, "generic-secret-assignment"));
         assert!(!allows(line, "private-key"));
+    }
+
+    #[test]
+    fn other_scanners_markers_allow_every_rule() {
+        assert!(line_allows(
+            b"token = \"abc\" // gitleaks:allow",
+            "generic-secret-assignment"
+        ));
+        assert!(line_allows(
+            b"key: x  # pragma: allowlist secret",
+            "azure-storage-key"
+        ));
+        assert!(line_allows(b"k = 'v'  # trufflehog:ignore", "private-key"));
+        assert!(!line_allows(b"k = 'v'  # gitleaks", "private-key"));
+        assert!(line_allows(
+            b"k = 'v'  # credgate:allow private-key",
+            "private-key"
+        ));
+        assert!(!line_allows(
+            b"k = 'v'  # credgate:allow private-key",
+            "azure-sas-token"
+        ));
     }
 
     #[test]

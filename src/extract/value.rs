@@ -94,6 +94,17 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "put",
 ];
 
+/// Field names that, written as the value, say "put the real one here".
+const FIELD_NAMES: &[&str] = &[
+    "clientid",
+    "tenantid",
+    "applicationid",
+    "appid",
+    "directoryid",
+    "clientsecret",
+    "subscriptionid",
+];
+
 /// Classifies a value as written (quotes already removed).
 pub fn classify(raw: &str) -> ValueKind {
     let value = raw.trim();
@@ -129,8 +140,9 @@ pub fn is_placeholder(value: &str) -> bool {
     if v.is_empty() {
         return false;
     }
+    // `[a, b]` with quotes is a list written out; `[Enter the Client Id, e.g. …]` is prose.
     let wrapped = (v.starts_with('<') && v.ends_with('>'))
-        || (v.starts_with('[') && v.ends_with(']') && !v.contains(','))
+        || (v.starts_with('[') && v.ends_with(']') && (!v.contains(',') || !v.contains('"')))
         || (v.starts_with('{')
             && v.ends_with('}')
             && !v.contains(':')
@@ -154,6 +166,13 @@ pub fn is_placeholder(value: &str) -> bool {
     }
     let compact: String = letters.iter().collect();
     if PLACEHOLDER_WORDS.contains(&compact.as_str()) {
+        return true;
+    }
+    // A value that names the field it stands in for (`aadclientid`, `my-tenant-id`,
+    // `MicrosoftClientSecret`): letters only, so it cannot be a mangled GUID or a secret.
+    if !compact.bytes().any(|b| b.is_ascii_digit())
+        && FIELD_NAMES.iter().any(|f| compact.contains(f))
+    {
         return true;
     }
     if lower.starts_with("xxxx") {
@@ -249,6 +268,12 @@ mod tests {
             "[client-secret]",
             "{client_secret}",
             "00000000-0000-0000-0000-000000000000",
+            // Seen on real sample apps and Terraform examples.
+            "[Enter the Client Id (Application ID obtained from the Azure portal), e.g. ba74781c2-53c2-442a-97c2-3d60re42f403]",
+            "[Copy the client secret added to the app from the Azure portal]",
+            "aadclientid",
+            "MicrosoftClientSecret",
+            "my-tenant-id",
         ] {
             assert!(is_placeholder(v), "{v}");
         }
@@ -272,6 +297,8 @@ mod tests {
             "https://login.microsoftonline.com/",
             "/signin-oidc",
             "{3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b}",
+            "[\"https://a.contoso.com/\", \"https://b.contoso.com/\"]",
+            "clientid2024",
         ] {
             assert_eq!(classify(v), ValueKind::Literal, "{v}");
         }

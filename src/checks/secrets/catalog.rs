@@ -7,7 +7,7 @@
 use super::generic;
 use super::marvin::is_entra_secret_char;
 use super::placeholder::{AZURITE_ACCOUNT_KEY, COSMOS_EMULATOR_KEY};
-use super::rule::{Reach, Rule, Sample};
+use super::rule::{Confidence, Reach, Rule, Sample};
 use super::validate;
 
 /// Bytes of a base64 value (without the `=` padding, which may follow a key name's `=`).
@@ -64,6 +64,7 @@ pub static RULES: &[Rule] = &[
         token: Some(is_entra_secret_char),
         precedence: 50,
         in_lock_files: true,
+        confidence: Confidence::Format,
         validate: validate::client_secret_current,
         allow: &[],
         fix: FIX_CLIENT_SECRET,
@@ -95,6 +96,7 @@ pub static RULES: &[Rule] = &[
         token: Some(is_entra_secret_char),
         precedence: 50,
         in_lock_files: true,
+        confidence: Confidence::Format,
         validate: validate::client_secret_previous,
         allow: &[],
         fix: FIX_CLIENT_SECRET,
@@ -104,8 +106,38 @@ pub static RULES: &[Rule] = &[
             Sample::found(concat!("mLU7Q", "~p.KkYPSIJA3Hi7cbWzsd8UvOWXXctak"), 1, 1),
         ],
         false_positives: &[
-            // 40 characters with 7Q~ is neither format.
-            Sample::clean(concat!("value: mLU7Q", "~p.KkYPSIJA3Hi7cbWzsd8UvOWXXctakabc")),
+            // 38 characters after the signature is no Entra format.
+            Sample::clean(concat!("value: mLU7Q", "~p.KkYPSIJA3Hi7cbWzsd8UvOWXXctakabcdefg")),
+        ],
+    },
+    Rule {
+        id: "azure-client-secret",
+        name: "azure-client-secret/any-version",
+        description: "Entra ID client secret of another format version (xxxNQ~, 31-34 chars after the signature)",
+        keywords: &["0Q~", "1Q~", "2Q~", "3Q~", "4Q~", "5Q~", "6Q~", "7Q~", "8Q~", "9Q~"],
+        pattern: r"(?-u)(?P<secret>[A-Za-z0-9_~.\-]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34})",
+        reach: Reach::Line,
+        token: Some(is_entra_secret_char),
+        // Below the two exact formats, which say more when they match the same value.
+        precedence: 45,
+        in_lock_files: true,
+        confidence: Confidence::Format,
+        validate: validate::client_secret_any_version,
+        allow: &[],
+        fix: FIX_CLIENT_SECRET,
+        true_positives: &[
+            Sample::found(concat!("SECRET=abc1Q", "~p.KkYPSIJA3Hi7cbWzsd8UvOWXXctakx"), 1, 8),
+            Sample::found(concat!("S2=abc9Q", "~p.KkYPSIJA3Hi7cbWzsd8UvOWXXctakxyz"), 1, 4),
+            // 7Q~ with 34 characters after it: neither exact format, still Entra's signature.
+            Sample::found(concat!("value: mLU7Q", "~p.KkYPSIJA3Hi7cbWzsd8UvOWXXctakabc"), 1, 8),
+            Sample::found(concat!("{\"secret\": \"Zx_5Q", "~vC3bN6mQ9wE2rT5yU8iO1pA4sD7fG0hJ\"}"), 1, 13)
+                .at("local.settings.json"),
+        ],
+        false_positives: &[
+            // 35 characters after the signature: part of a longer token.
+            Sample::clean(concat!("id=abc1Q", "~p.KkYPSIJA3Hi7cbWzsd8UvOWXXctakxyz12")),
+            // 30 after it: too short for any Entra format.
+            Sample::clean(concat!("id=abc1Q", "~p.KkYPSIJA3Hi7cbWzsd8UvOWXXcta")),
         ],
     },
     Rule {
@@ -118,6 +150,7 @@ pub static RULES: &[Rule] = &[
         token: None,
         precedence: 70,
         in_lock_files: false,
+        confidence: Confidence::Format,
         validate: validate::account_key_connection_string,
         allow: &[AZURITE_ACCOUNT_KEY, COSMOS_EMULATOR_KEY],
         fix: FIX_CONNECTION_STRING,
@@ -140,9 +173,6 @@ pub static RULES: &[Rule] = &[
             ),
         ],
         false_positives: &[
-            Sample::clean(
-                "AzureWebJobsStorage=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;",
-            ),
             Sample::clean("AzureWebJobsStorage=UseDevelopmentStorage=true"),
             Sample::clean("Storage=DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${STORAGE_KEY};EndpointSuffix=core.windows.net"),
             Sample::clean("Storage=DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=<account-key>"),
@@ -158,6 +188,7 @@ pub static RULES: &[Rule] = &[
         token: None,
         precedence: 70,
         in_lock_files: false,
+        confidence: Confidence::Format,
         validate: validate::shared_access_key_connection_string,
         allow: &[],
         fix: FIX_CONNECTION_STRING,
@@ -195,6 +226,7 @@ pub static RULES: &[Rule] = &[
         token: None,
         precedence: 60,
         in_lock_files: false,
+        confidence: Confidence::Format,
         validate: validate::sas_token,
         allow: &[],
         fix: FIX_SAS,
@@ -243,6 +275,7 @@ pub static RULES: &[Rule] = &[
         token: Some(is_alphanumeric),
         precedence: 50,
         in_lock_files: true,
+        confidence: Confidence::Format,
         validate: validate::pat_current,
         allow: &[],
         fix: FIX_PAT,
@@ -268,13 +301,14 @@ pub static RULES: &[Rule] = &[
         keywords: &[
             "_pat", "pat_", "-pat", "pat-", ".pat", "pat=", "pat:", "pat\"", "pat'", "ado_", "_ado",
             "ado-", "-ado", "ado=", "ado:", "devops", "azdo", "personal", "accesstoken",
-            "dev.azure.com", "visualstudio.com",
+            "dev.azure.com", "visualstudio.com", "token", "secret", "password", "credential",
         ],
         pattern: r"(?-u)(?P<secret>[a-z2-7]{52})",
         reach: Reach::Line,
         token: Some(is_alphanumeric),
         precedence: 50,
         in_lock_files: false,
+        confidence: Confidence::Format,
         validate: validate::pat_legacy,
         allow: &[],
         fix: FIX_PAT,
@@ -289,9 +323,21 @@ pub static RULES: &[Rule] = &[
                 19,
             )
             .at("scripts/clone.sh"),
+            // Under any secret-like name, and in a Jenkins credentials file.
+            Sample::found(concat!("MY_TOKEN=f67uyl3ohn4azziu3c5juhbggir43q", "nlqkpgma6mp7bsh3esceuo"), 1, 10),
+            Sample::found(
+                concat!(
+                    "<org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl>\n",
+                    "  <secret>f67uyl3ohn4azziu3c5juhbggir43q",
+                    "nlqkpgma6mp7bsh3esceuo</secret>\n"
+                ),
+                2,
+                11,
+            )
+            .at("jenkins/credentials.xml"),
         ],
         false_positives: &[
-            // No PAT or DevOps name on the line (`path` is not `pat`).
+            // No PAT, DevOps or secret name on the line (`path` is not `pat`).
             Sample::clean(concat!("path: f67uyl3ohn4azziu3c5juhbggir43q", "nlqkpgma6mp7bsh3esceuo")),
             Sample::clean("pat: abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"),
         ],
@@ -309,6 +355,7 @@ pub static RULES: &[Rule] = &[
         token: None,
         precedence: 90,
         in_lock_files: false,
+        confidence: Confidence::Format,
         validate: validate::private_key,
         allow: &[],
         fix: FIX_PRIVATE_KEY,
@@ -389,6 +436,14 @@ pub static RULES: &[Rule] = &[
                 "Paste the base64 body of your key here and keep the lines as they are\n",
                 "-----END RSA PRIVATE KEY-----\n"
             )),
+            // Documentation fills the block with base64 of text ("world" repeated).
+            Sample::clean(concat!(
+                "-----BEGIN PRIVATE KEY-----\n",
+                "d29ybGQKd29ybGQKd29ybGQKd29ybGQKd29ybGQKd29ybGQKd29ybGQKd29ybGQK\n",
+                "d29ybGQKd29ybGQKd29ybGQKd29ybGQKd29ybGQKd29ybGQKd29ybGQKd29ybGQK\n",
+                "-----END PRIVATE KEY-----\n"
+            ))
+            .at("docs/r/key_vault_certificate.html.markdown"),
             Sample::clean(concat!(
                 "-----BEGIN PUBLIC KEY-----\n",
                 "9Lf7VoJyKKlIoDqK9hx/VSlT12LVzghRoerw2NjlSjU/DSBepy4QLFY9oFY6RD/1\n",
@@ -407,6 +462,7 @@ pub static RULES: &[Rule] = &[
         token: None,
         precedence: 80,
         in_lock_files: false,
+        confidence: Confidence::Format,
         validate: validate::login_creds,
         allow: &[],
         fix: FIX_LOGIN_CREDS,
@@ -464,6 +520,7 @@ pub static RULES: &[Rule] = &[
         token: Some(is_base64_byte),
         precedence: 40,
         in_lock_files: false,
+        confidence: Confidence::Format,
         validate: validate::storage_key,
         allow: &[AZURITE_ACCOUNT_KEY, COSMOS_EMULATOR_KEY],
         fix: FIX_STORAGE_KEY,
@@ -487,7 +544,6 @@ pub static RULES: &[Rule] = &[
             .at("local.settings.json"),
         ],
         false_positives: &[
-            Sample::clean("AZURITE_KEY=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="),
             Sample::clean(concat!(
                 "<script src=\"x.js\" data-key=\"a\" integrity=\"sha512-ytI4zYDgsGTM3QtJBdyPCdnL31J3oOPhsRxg5uXpAL2+K0e91y",
                 "KCZr7nDs/YkMNv+51VCC/UZ+n+m3b++bEpAQ==\"></script>"
@@ -514,6 +570,7 @@ pub static RULES: &[Rule] = &[
         token: None,
         precedence: 10,
         in_lock_files: false,
+        confidence: Confidence::Heuristic,
         validate: generic::assignment,
         allow: &[],
         fix: FIX_GENERIC,
@@ -556,6 +613,36 @@ pub static RULES: &[Rule] = &[
             Sample::clean("let key = map.get(&token);\nif password == \"\" { return; }\n").at("src/lib.rs"),
             Sample::clean("\"resolved\": \"https://registry.npmjs.org/keyv/-/keyv-4.5.4.tgz\", \"token\": \"sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==\"\n")
                 .at("package-lock.json"),
+            // Seen on real repositories (issue: precision). A .NET strong-name token is public.
+            Sample::clean("<value>System.Resources.ResXResourceReader, System.Windows.Forms, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089</value>\n")
+                .at("desktop-winforms/MainWindow.resx"),
+            Sample::clean("<Reference Include=\"System.Web.Mvc, Version=5.2.3.0, Culture=neutral, publicKeyToken=\"31bf3856ad364e35\"\" />\n")
+                .at("src/Web/Web.csproj"),
+            // Code and expressions, in Markdown and in source.
+            Sample::clean("**MSAL.js** exposes APIs for acquiring a token: `acquireTokenPopup()`, `acquireTokenRedirect()`\n")
+                .at("README.md"),
+            Sample::clean("    TokenBindingCertificate = leg1Result.BindingCertificate  // Leg 1's cert\n").at("SKILL.md"),
+            Sample::clean("credentials := auth.Credentials{\n").at("sdk/auth/README.md"),
+            Sample::clean("await client.GetAsync(url, cancellationToken: cancellationToken);\n").at("docs/usage.md"),
+            Sample::clean("$value = $secret.SecretText\n").at("deploy/README.md"),
+            Sample::clean("{{range $secretName, $secret := $componentValue.Secrets}}\n").at("templates/resources.bicept"),
+            Sample::clean("$unencodedAuthToken = \"nobody:$AuthToken\"\n$UnsignedToken = \"$EncodedHeader.$EncodedPayload\"\n")
+                .at("eng/scripts/login.ps1"),
+            // Template and parameter syntax.
+            Sample::clean("client_secret: %{client_secret}\ntoken: %env.TEAMCITY_TOKEN%\nsecret: #{Secret}#\napi_key: __TOKEN__\n")
+                .at("deploy/params.yml"),
+            Sample::clean("  name = \"acctest-ackey-%d\"\n  token = \"Bearer %s\"\n").at("internal/acc.tf"),
+            // Identifiers with a public format.
+            Sample::clean("  forgotPassword: 'B2C_1_reset_v3',\n  editProfileSecret: 'B2C_1A_ProfileEdit',\n")
+                .at("SPA/src/authConfig.js"),
+            Sample::clean("RESETPASSWORD_USER_FLOW=B2C_1_Password_Reset_Policy\nERROR_TOKEN=AADB2C90118\n"),
+            Sample::clean("parent_key = \"tagKeys/281480326968824\"\n").at("main.tf"),
+            Sample::clean("IAMUserChangePassword = \"arn:aws:iam::aws:policy/IAMUserChangePassword\"\n")
+                .at("rules.yml"),
+            Sample::clean("    const KeyVaultSecrets.AppPCAClient = \"App-PCAClient-Config\" -> string\n")
+                .at("PublicAPI.Shipped.txt"),
+            // Another scanner's reviewed allow comment.
+            Sample::clean("api_token = \"Tq8vLm2Rx9Kp4Wz7Nc3Bj6Hf\" # gitleaks:allow\n").at("config.toml"),
         ],
     },
     Rule {
@@ -568,6 +655,7 @@ pub static RULES: &[Rule] = &[
         token: None,
         precedence: 10,
         in_lock_files: false,
+        confidence: Confidence::Heuristic,
         validate: generic::assignment,
         allow: &[],
         fix: FIX_GENERIC,

@@ -6,7 +6,7 @@ use super::filekind::FileKind;
 use super::placeholder;
 use super::position::{char_count, Cursor};
 use super::prefilter::{Hit, Prefilter, MAX_RULES};
-use super::rule::{Candidate, Reach, Rule};
+use super::rule::{Candidate, Confidence, Reach, Rule};
 use super::FileScan;
 use crate::checks::suppress;
 use crate::model::{Finding, Location, Severity};
@@ -115,6 +115,8 @@ struct Found {
     /// Everything the finding covers, for overlap tests.
     cover: Span,
     severity: Severity,
+    /// The validator proved the value real (a checksum holds): no context lowers it.
+    certain: bool,
     message: String,
     value: SecretValue,
 }
@@ -148,7 +150,7 @@ pub fn scan(path: &str, bytes: &[u8]) -> FileScan {
     if found.is_empty() {
         return FileScan::default();
     }
-    emit(path, bytes, resolve_overlaps(found))
+    emit(path, bytes, file, resolve_overlaps(found))
 }
 
 fn slice(bytes: &[u8], start: usize, end: usize) -> &[u8] {
@@ -365,11 +367,27 @@ fn run(
         let Some(verdict) = (rule.validate)(&candidate) else {
             continue;
         };
-        if placeholder::is_not_a_secret(&text) || rule.allow.contains(&text.as_ref()) {
+        // A published emulator key that a storage rule allows is no leak, but worth a note: a
+        // deployed environment that inherits it talks to nothing (or to the wrong account).
+        let emulator =
+            placeholder::emulator_key(&text).filter(|_| rule.allow.contains(&text.as_ref()));
+        if emulator.is_none()
+            && (placeholder::is_not_a_secret(&text) || rule.allow.contains(&text.as_ref()))
+        {
             continue;
         }
         let at = group(compiled.at_group).unwrap_or(value);
-        let mut message = without_secret(verdict.message, &text);
+        let (severity, message) = match emulator {
+            Some(which) => (
+                Severity::Note,
+                format!(
+                    "{which}: public and harmless on a developer machine, but a deployed \
+                     environment must not use it"
+                ),
+            ),
+            None => (verdict.severity, verdict.message),
+        };
+        let mut message = without_secret(message, &text);
         let secret = match verdict.value {
             Some(value) => {
                 // A validator's own value (a PEM body without its line breaks) is hidden too.
@@ -386,7 +404,8 @@ fn run(
                 start: at.start.min(value.start),
                 end: at.end.max(value.end),
             },
-            severity: verdict.severity,
+            severity,
+            certain: verdict.certain,
             message,
             value: secret,
         });
@@ -473,33 +492,25 @@ fn resolve_overlaps(mut found: Vec<Found>) -> Vec<Found> {
     kept
 }
 
-/// Turns kept matches into findings, dropping those an allow comment covers.
-fn emit(path: &str, bytes: &[u8], kept: Vec<Found>) -> FileScan {
+/// Turns kept matches into findings, dropping those an allow comment covers and lowering
+/// the severity of those found where values are usually made up ([`in_context`]).
+fn emit(path: &str, bytes: &[u8], file: FileKind, kept: Vec<Found>) -> FileScan {
     let mut scan = FileScan::default();
     let mut cursor = Cursor::new(bytes);
-    // The allow check for the most recent line, so a long line is searched once.
-    let mut line_allow: Option<(u32, Option<String>)> = None;
     for f in kept {
         let (line, column) = cursor.position(f.at.start);
-        let allow_text = match &line_allow {
-            Some((cached, text)) if *cached == line => text.clone(),
-            _ => {
-                let text = allow_comment(bytes, cursor.line_start());
-                line_allow = Some((line, text.clone()));
-                text
-            }
-        };
-        if allow_text.is_some_and(|t| suppress::allows(&t, f.rule.id)) {
+        if suppress::line_allows(line_at(bytes, cursor.line_start()), f.rule.id) {
             scan.suppressed += 1;
             continue;
         }
         let width = char_count(slice(bytes, f.at.start, f.at.end));
         let end_column = column.saturating_add(u32::try_from(width).unwrap_or(u32::MAX));
+        let (severity, message) = in_context(&f, file);
         let finding = Finding::new(
             f.rule.id,
-            f.severity,
+            severity,
             Location::file(path, line, column).with_end_column(end_column),
-            f.message,
+            message,
             &f.value.fingerprint(),
         )
         .with_secret(&f.value)
@@ -509,11 +520,33 @@ fn emit(path: &str, bytes: &[u8], kept: Vec<Found>) -> FileScan {
     scan
 }
 
-/// The allow comment (from the marker to the end of the line) on the line starting at
-/// `line_start`, if there is one.
-fn allow_comment(bytes: &[u8], line_start: usize) -> Option<String> {
+/// The severity and message of a finding where it was found. In test code, test data and
+/// vendored code every match becomes a note, and in documentation and examples a match of a
+/// [`Confidence::Heuristic`] rule does: such values are written to show a shape, and a gate
+/// that fails on them is switched off. A match the validator proved real (a valid checksum)
+/// keeps its severity wherever it is. Notes still reach JSON and SARIF.
+fn in_context(f: &Found, file: FileKind) -> (Severity, String) {
+    if f.certain || f.severity == Severity::Note {
+        return (f.severity, f.message.clone());
+    }
+    let context = file.made_up_context().or_else(|| {
+        (file.docs && f.rule.confidence == Confidence::Heuristic)
+            .then_some("documentation or an example")
+    });
+    match context {
+        Some(context) => (
+            Severity::Note,
+            format!(
+                "{}; in {context}, so reported as a note (rotate it if it is real)",
+                f.message
+            ),
+        ),
+        None => (f.severity, f.message.clone()),
+    }
+}
+
+/// The line starting at `line_start`, without its line break.
+fn line_at(bytes: &[u8], line_start: usize) -> &[u8] {
     let rest = bytes.get(line_start..).unwrap_or(&[]);
-    let line = memchr::memchr(b'\n', rest).map_or(rest, |i| slice(rest, 0, i));
-    let at = memchr::memmem::find(line, suppress::MARKER.as_bytes())?;
-    Some(String::from_utf8_lossy(line.get(at..).unwrap_or(&[])).into_owned())
+    memchr::memchr(b'\n', rest).map_or(rest, |i| slice(rest, 0, i))
 }

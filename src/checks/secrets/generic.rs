@@ -8,6 +8,7 @@
 use super::entropy::{shannon_entropy, CharClasses};
 use super::placeholder::{is_digest, is_guid};
 use super::rule::{Candidate, Verdict};
+use super::shapes;
 use super::validate::sanitize;
 
 /// Words that make a name secret-like wherever they occur in it.
@@ -134,6 +135,20 @@ const NON_SECRET_ENDINGS: &[&str] = &[
     "date",
     "time",
     "placeholder",
+    "flow",
+    "userflow",
+];
+
+/// Names that hold a secret word but whose values are public by design: a .NET strong-name
+/// `PublicKeyToken` (16 hex digits of the signing key's hash), a `CancellationToken`
+/// argument, Azure AD B2C user-flow names (`forgotPassword: 'B2C_1_reset'`).
+const PUBLIC_NAMES: &[&str] = &[
+    "publickeytoken",
+    "cancellationtoken",
+    "forgotpassword",
+    "resetpassword",
+    "changepassword",
+    "passwordreset",
 ];
 
 /// Values that are configuration switches, not secrets.
@@ -157,7 +172,10 @@ const KEYWORD_VALUES: &[&str] = &[
 /// Whether a key name says its value is a credential.
 pub fn is_secret_key(key: &str) -> bool {
     let norm = normalize(key);
-    if norm.is_empty() || NON_SECRET_ENDINGS.iter().any(|e| norm.ends_with(e)) {
+    if norm.is_empty()
+        || NON_SECRET_ENDINGS.iter().any(|e| norm.ends_with(e))
+        || PUBLIC_NAMES.iter().any(|n| norm.ends_with(n))
+    {
         return false;
     }
     norm == "key"
@@ -189,12 +207,18 @@ fn is_path(v: &str) -> bool {
 }
 
 /// Whether one piece of a name is an ordinary word: `word`, `WORD`, `Word`, optionally with a
-/// short number (`v2`, `utf8`), or a short number alone (`2024`).
+/// short number (`v2`, `utf8`), a short number alone (`2024`), or a short token in one case
+/// (`B2C`, `x64`, `k8s`).
 fn is_word(segment: &str) -> bool {
     let letters = segment.trim_end_matches(|c: char| c.is_ascii_digit());
     let digits = segment.len() - letters.len();
     if letters.is_empty() {
         return digits <= 4;
+    }
+    let one_case = !segment.bytes().any(|b| b.is_ascii_lowercase())
+        || !segment.bytes().any(|b| b.is_ascii_uppercase());
+    if segment.len() <= 4 && one_case && segment.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return true;
     }
     if digits > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic()) {
         return false;
@@ -205,34 +229,22 @@ fn is_word(segment: &str) -> bool {
         || rest.chars().all(|c| c.is_ascii_lowercase())
 }
 
+/// Separators between the words of a phrase or an identifier.
+const WORD_SEPARATORS: &[char] = &[
+    '-', '_', '.', '/', ':', ' ', '@', '\\', ',', '#', '=', ';', '&',
+];
+
 /// Text made of ordinary words (`release-2024`, `my prod secret`, `ProductionClientSecret`,
-/// `SECRET_KEY_FROM_VAULT`): a name or a phrase, not generated randomness.
+/// `SECRET_KEY_FROM_VAULT`, `leg1Result.BindingCertificate`): a name or a phrase, not
+/// generated randomness. Short tokens (`B2C`, `v3`) count only beside a real word, so a
+/// key of short random groups (`a8f2-k9q1-zz3p`) is not a phrase.
 fn is_wordy(v: &str) -> bool {
-    let mut segments = Vec::new();
-    for piece in v.split(|c: char| {
-        matches!(
-            c,
-            '-' | '_' | '.' | '/' | ':' | ' ' | '@' | '\\' | ',' | '#' | '=' | ';' | '&'
-        )
-    }) {
-        // Split camelCase humps: `ProdSecret` → `Prod`, `Secret`.
-        let mut start = 0;
-        let bytes = piece.as_bytes();
-        for i in 1..bytes.len() {
-            let (prev, cur) = (bytes.get(i - 1).copied(), bytes.get(i).copied());
-            if prev.is_some_and(|p| p.is_ascii_lowercase())
-                && cur.is_some_and(|c| c.is_ascii_uppercase())
-            {
-                segments.push(piece.get(start..i).unwrap_or(""));
-                start = i;
-            }
-        }
-        segments.push(piece.get(start..).unwrap_or(""));
-    }
-    segments
-        .iter()
-        .filter(|s| !s.is_empty())
-        .all(|s| is_word(s))
+    let mut any_long = false;
+    let all = super::words::split(v, WORD_SEPARATORS).all(|w| {
+        any_long |= w.len() >= 4 && w.bytes().all(|b| b.is_ascii_alphabetic());
+        is_word(w)
+    });
+    all && any_long
 }
 
 /// Length in characters and entropy of a value that looks generated, or `None`.
@@ -248,8 +260,8 @@ pub fn random_value(c: &Candidate<'_>, min_len: usize) -> Option<(usize, f64)> {
     if v.split_ascii_whitespace().count() > 1 {
         return None; // Prose or code, not a credential (generated secrets have no spaces).
     }
-    if has_interpolation(v) {
-        return None; // `"$CI_COMMIT_REF_SLUG:$RUST_VERSION"`: a template, filled in elsewhere.
+    if has_interpolation(v) || shapes::is_not_a_secret(v, c.file) {
+        return None; // Code, a template, a pattern or a public identifier (see `shapes`).
     }
     let lower = v.to_ascii_lowercase();
     if is_guid(v)
@@ -331,24 +343,25 @@ pub fn assignment(c: &Candidate<'_>) -> Option<Verdict> {
         MIN_TOKEN_LEN
     };
     let (len, entropy) = random_value(c, min_len)?;
+    if PASSWORD_WORDS.iter().any(|w| norm.contains(w)) && shapes::is_sample_password(c.secret) {
+        return Some(Verdict::new(
+            crate::model::Severity::Note,
+            format!(
+                "Literal password assigned to `{}` that reads like a documentation sample \
+                 (a common word with letters swapped for symbols): replace it if it is used anywhere",
+                sanitize(key, 64)
+            ),
+        ));
+    }
     let legacy = if norm.contains("secret") && matches!(len, 32 | 34 | 44) {
         "; the length of a legacy Entra ID client secret"
     } else {
         ""
     };
-    // In test folders such values are usually made up for the test: reported, but as a note.
-    let (severity, likely) = if c.file.test {
-        (
-            crate::model::Severity::Note,
-            "in a test folder, possibly a test value",
-        )
-    } else {
-        (c.default, "likely a hard-coded credential")
-    };
     Some(Verdict::new(
-        severity,
+        c.default,
         format!(
-            "High-entropy literal assigned to secret-like name `{}` ({len} chars, {entropy:.1} bits/char{legacy}): {likely}",
+            "High-entropy literal assigned to secret-like name `{}` ({len} chars, {entropy:.1} bits/char{legacy}): likely a hard-coded credential",
             sanitize(key, 64)
         ),
     ))

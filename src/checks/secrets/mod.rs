@@ -20,7 +20,9 @@ pub mod placeholder;
 mod position;
 mod prefilter;
 mod rule;
+pub mod shapes;
 mod validate;
+mod words;
 
 #[cfg(test)]
 mod tests;

@@ -46,6 +46,18 @@ pub fn is_not_a_secret(value: &str) -> bool {
     is_reference(value) || is_placeholder(value) || is_well_known_public(value)
 }
 
+/// The emulator a published development key belongs to (Azurite's `devstoreaccount1` key,
+/// the Cosmos DB emulator's key), if `value` is one.
+pub fn emulator_key(value: &str) -> Option<&'static str> {
+    if value == AZURITE_ACCOUNT_KEY {
+        Some("the Azurite storage emulator's published key for devstoreaccount1")
+    } else if value == COSMOS_EMULATOR_KEY {
+        Some("the Cosmos DB emulator's published key")
+    } else {
+        None
+    }
+}
+
 /// A documented, public emulator credential.
 pub fn is_well_known_public(value: &str) -> bool {
     value == AZURITE_ACCOUNT_KEY

@@ -78,6 +78,9 @@ pub struct Verdict {
     /// The value to fingerprint when the raw capture is not canonical (a PEM body without
     /// its line breaks); `None` keeps the capture. A [`SecretValue`], so `Debug` hides it.
     pub value: Option<SecretValue>,
+    /// Whether the match is proven to be a real secret of its format (its checksum holds),
+    /// so that no file context (a test, an example) lowers its severity.
+    pub certain: bool,
 }
 
 impl Verdict {
@@ -87,8 +90,28 @@ impl Verdict {
             severity,
             message: message.into(),
             value: None,
+            certain: false,
         }
     }
+
+    /// The same verdict, proven real by a checksum.
+    pub fn proven(self) -> Self {
+        Self {
+            certain: true,
+            ..self
+        }
+    }
+}
+
+/// How much a rule's match says on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Confidence {
+    /// A fixed format (a signature, a prefix, a key structure): the match is the secret's
+    /// own shape.
+    Format,
+    /// A name and a random-looking value agreeing: documentation and examples are full of
+    /// these, so there they are notes.
+    Heuristic,
 }
 
 /// One regex match handed to a validator, with enough context to judge it. It holds the raw
@@ -160,6 +183,8 @@ pub struct Rule {
     pub precedence: u8,
     /// Whether the rule runs on dependency lock files (full of hashes that look random).
     pub in_lock_files: bool,
+    /// How much a match says on its own, which decides its severity in documentation.
+    pub confidence: Confidence,
     /// Confidence check; `None` drops the match.
     pub validate: Validator,
     /// Exact values never reported by this rule.

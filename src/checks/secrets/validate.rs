@@ -35,10 +35,13 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 /// Current `xxx8Q~…` secrets: error when the Marvin32 checksum holds, warning when it does not.
 pub fn client_secret_current(c: &Candidate<'_>) -> Option<Verdict> {
     if entra_secret_checksum_valid(c.secret) {
-        Some(Verdict::new(
-            c.default,
-            "Entra ID client secret (current 40-char format, checksum valid: near-certainly a real secret)",
-        ))
+        Some(
+            Verdict::new(
+                c.default,
+                "Entra ID client secret (current 40-char format, checksum valid: near-certainly a real secret)",
+            )
+            .proven(),
+        )
     } else {
         Some(Verdict::new(
             c.default.min(Severity::Warning),
@@ -54,6 +57,15 @@ pub fn client_secret_previous(c: &Candidate<'_>) -> Option<Verdict> {
         c.default,
         "Entra ID client secret (previous 37-char 7Q~ format, which has no checksum: high \
          confidence from its fixed signature)",
+    ))
+}
+
+/// `xxxNQ~…` secrets of a format version other than the two above: the signature Entra puts
+/// in every secret it issues, with no checksum to confirm it.
+pub fn client_secret_any_version(c: &Candidate<'_>) -> Option<Verdict> {
+    Some(Verdict::new(
+        c.default,
+        "Entra ID client secret (the xxxNQ~ signature Entra puts in the secrets it issues)",
     ))
 }
 
@@ -180,7 +192,7 @@ pub fn pat_current(c: &Candidate<'_>) -> Option<Verdict> {
 /// A word near a legacy PAT that says what it is.
 static PAT_CONTEXT: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(?i-u)(?:(?:^|[^a-z])(?:pat|ado)(?:[^a-z]|$)|devops|azdo|personal.?access.?token|dev\.azure\.com|visualstudio\.com|system.accesstoken)",
+        r"(?i-u)(?:(?:^|[^a-z])(?:pat|ado)(?:[^a-z]|$)|devops|azdo|personal.?access.?token|dev\.azure\.com|visualstudio\.com|system.accesstoken|token|secret|passw(?:or)?d|credential)",
     )
     .ok()
 });
@@ -195,7 +207,7 @@ pub fn pat_legacy(c: &Candidate<'_>) -> Option<Verdict> {
     }
     Some(Verdict::new(
         c.default,
-        "Azure DevOps personal access token (legacy 52-char base32 format next to a PAT or DevOps name)",
+        "Azure DevOps personal access token (legacy 52-char base32 format next to a PAT, DevOps or secret name)",
     ))
 }
 
@@ -216,6 +228,9 @@ pub fn private_key(c: &Candidate<'_>) -> Option<Verdict> {
     if base64 < 64 || longest_run < 40 {
         return None;
     }
+    if !could_be_key_material(&body) {
+        return None;
+    }
     let kind = c.kind.map(str::trim).unwrap_or("");
     let message = match kind {
         "" => "PEM private key block (PKCS#8)".to_string(),
@@ -223,10 +238,23 @@ pub fn private_key(c: &Candidate<'_>) -> Option<Verdict> {
         other => format!("PEM private key block ({})", sanitize(other, 16)),
     };
     Some(Verdict {
-        severity: c.default,
-        message,
         value: Some(SecretValue::new(body)),
+        ..Verdict::new(c.default, message)
     })
+}
+
+/// Whether a PEM body can hold key material. Documentation fills the block with base64 of
+/// some text (`d29ybGQK…` is "world" repeated) to show the shape; key material is binary
+/// (DER or an OpenSSH blob), never printable text. A body that does not decode (legacy
+/// encryption headers, a wrapped string) is given the benefit of the doubt.
+fn could_be_key_material(body: &str) -> bool {
+    use base64::Engine as _;
+    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(body) else {
+        return true;
+    };
+    !decoded
+        .iter()
+        .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace())
 }
 
 /// The key material of a PEM body without line breaks, escaped line breaks, indentation or

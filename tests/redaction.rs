@@ -751,6 +751,7 @@ fn debug_of_every_secret_holder_is_redacted() {
         severity: credgate::model::Severity::Error,
         message: "PEM private key".into(),
         value: Some(SecretValue::new(key_lines(&cert_text).concat())),
+        certain: false,
     };
     shown.push(("secrets::Verdict", format!("{verdict:?}")));
     let settings = format!("{{\"AzureAd\": {{\"ClientSecret\": \"{raw}\"}}}}");

@@ -341,6 +341,8 @@ pub struct Inventory {
     pub shared_apps: Vec<SharedApp>,
     /// Names defined by the CI platforms that were read (empty offline).
     pub platforms: Vec<PlatformNames>,
+    /// Folders holding a project manifest, which scope values to one app.
+    pub project_roots: std::collections::BTreeSet<String>,
 }
 
 /// How the secret of an environment is known, for the JSON `environments[].secret` object.

@@ -66,6 +66,9 @@ fn scan_one(acc: &mut FileResults, path: &str, bytes: &[u8]) {
         acc.pipeline_paths.push(path.to_string());
     }
     acc.facts.absorb(extract::extract_kind(kind, path, bytes));
+    if let Some(root) = crate::inventory::app::project_root_of(path) {
+        acc.facts.project_roots.push(root.to_string());
+    }
     if memchr::memmem::find(bytes, suppress::MARKER.as_bytes()).is_some() {
         let text = String::from_utf8_lossy(bytes);
         for (i, line) in text.lines().enumerate() {

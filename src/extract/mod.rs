@@ -117,6 +117,9 @@ pub struct FileFacts {
     pub file_uses: Vec<(String, String)>,
     /// `parse-error` notes.
     pub problems: Vec<Finding>,
+    /// Folders holding a project manifest (`*.csproj`, `package.json`, `go.mod`…): the app
+    /// scopes of [`crate::inventory::app`].
+    pub project_roots: Vec<String>,
 }
 
 impl FileFacts {
@@ -128,6 +131,7 @@ impl FileFacts {
             .extend(other.declared_environments);
         self.file_uses.extend(other.file_uses);
         self.problems.extend(other.problems);
+        self.project_roots.extend(other.project_roots);
     }
 
     /// Records a `parse-error` note at a place in the file.

@@ -61,7 +61,10 @@ pub fn build(files: FileFacts, settings: &InventorySettings) -> (Inventory, Envi
             .or_insert(Some(canonical));
     }
 
-    let mut inventory = Inventory::default();
+    let mut inventory = Inventory {
+        project_roots: files.project_roots.iter().cloned().collect(),
+        ..Inventory::default()
+    };
     for mut fact in files.facts {
         let path = fact.location.file.clone().unwrap_or_default();
         if !path.is_empty() && is_template(&path) {

@@ -71,7 +71,19 @@ pub fn summaries(inventory: &Inventory) -> Vec<EnvironmentSummary> {
         .environments
         .iter()
         .map(|(name, facts)| {
-            let base = &inventory.unassigned;
+            // Inherit only from the base configuration of the same app (its project), so a
+            // repository of several apps never shows one app's tenant with another's secret.
+            let own_file = facts.iter().find_map(|f| f.location.file.as_deref());
+            let base: Vec<Fact> = inventory
+                .unassigned
+                .iter()
+                .filter(|f| match (own_file, f.location.file.as_deref()) {
+                    (Some(a), Some(b)) => super::app::same_app(a, b, &inventory.project_roots),
+                    _ => true,
+                })
+                .cloned()
+                .collect();
+            let base = &base;
             let id = |field| effective(facts, base, field).and_then(shown);
             // The environment's own secret or certificate beats anything inherited.
             let secret = effective(facts, &[], Field::ClientSecret)

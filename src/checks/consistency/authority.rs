@@ -28,9 +28,12 @@ pub fn authority_mismatch(view: &View) -> Vec<Finding> {
             })
             .collect();
         // Several apps in one repository may sign in to different authorities.
-        for group in app::partition(&parsed, |(_, _, f)| {
-            f.location.file.as_deref().unwrap_or("")
-        }) {
+        let roots = &view.inventory.project_roots;
+        for group in app::partition(
+            &parsed,
+            |(_, _, f)| f.location.file.as_deref().unwrap_or(""),
+            roots,
+        ) {
             clouds(env, &group, &mut out);
             tenants(view, env, &group, &mut out);
         }

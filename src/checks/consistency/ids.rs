@@ -10,7 +10,7 @@
 use super::message::{place, places, severity, sources};
 use super::normalize::{guid, short_pair, tenant, Tenant};
 use super::select::{judge, Blame, Sighting, Verdict};
-use super::view::{plain_literal, View};
+use super::view::{is_placeholder_fact, plain_literal, View};
 use crate::inventory::app;
 use crate::model::{Fact, Field, Finding};
 use crate::secret::fingerprint_of;
@@ -112,8 +112,11 @@ fn mismatch(view: &View, rule: &IdRule) -> Vec<Finding> {
                 .collect();
             // A repository holding several apps (services/a, services/b) legitimately has
             // several client ids per environment: compare only sources of the same app.
-            for sightings in app::partition(&all, |s| s.fact.location.file.as_deref().unwrap_or(""))
-            {
+            for sightings in app::partition(
+                &all,
+                |s| s.fact.location.file.as_deref().unwrap_or(""),
+                &view.inventory.project_roots,
+            ) {
                 out.extend(judge_group(
                     rule,
                     env,
@@ -263,6 +266,7 @@ pub fn malformed_id(view: &View) -> Vec<Finding> {
     }
     scoped.extend(view.unassigned().iter().map(|f| (None, *f)));
 
+    let all: Vec<&Fact> = scoped.iter().map(|(_, f)| *f).collect();
     let mut out = Vec::new();
     for (env, fact) in scoped {
         let Some(value) = plain_literal(fact) else {
@@ -270,7 +274,7 @@ pub fn malformed_id(view: &View) -> Vec<Finding> {
         };
         let problem = match fact.field {
             Field::ClientId if guid(value).is_none() => Some(client_id_problem(value)),
-            Field::TenantId => tenant_problem(value),
+            Field::TenantId => tenant_problem(value, || app_only_credential(fact, &all)),
             _ => None,
         };
         let Some((what, fix)) = problem else {
@@ -318,19 +322,73 @@ fn client_id_problem(value: &str) -> (String, String) {
     )
 }
 
-fn tenant_problem(value: &str) -> Option<(String, String)> {
+/// Sources that configure an app through environment variables or a pipeline, the way
+/// daemons, azure-identity's `EnvironmentCredential`, azure/login and Terraform's provider
+/// are set up: each requests app-only tokens.
+const APP_ONLY_SOURCES: &[&str] = &["dotenv", "github-workflow", "azure-pipelines", "terraform"];
+
+/// Why the file holding `tenant` requests app-only (client credentials) tokens, if it does:
+/// it configures a client secret or certificate, or it is environment-variable or pipeline
+/// configuration with a client id, and it configures no redirect URI. An app that signs
+/// users in has a redirect URI, and for it `common`, `organizations` and `consumers` are right.
+fn app_only_credential(tenant: &Fact, all: &[&Fact]) -> Option<String> {
+    let file = tenant.location.file.as_deref()?;
+    let same_file = || {
+        all.iter()
+            .copied()
+            .filter(move |f| f.location.file.as_deref() == Some(file))
+    };
+    if same_file().any(|f| f.field == Field::RedirectUri) {
+        return None;
+    }
+    let credential = same_file().find(|f| {
+        matches!(f.field, Field::ClientSecret | Field::Certificate) && !is_placeholder_fact(f)
+    });
+    if let Some(f) = credential {
+        let noun = if f.field == Field::Certificate {
+            "certificate"
+        } else {
+            "client secret"
+        };
+        return Some(format!(
+            "this file also configures a {noun} ({}) and no redirect URI",
+            place(&f.location)
+        ));
+    }
+    let by_variables = APP_ONLY_SOURCES.contains(&tenant.source.as_str())
+        && same_file().any(|f| f.field == Field::ClientId);
+    by_variables.then(|| {
+        "this file configures the app's tenant and client id as environment or pipeline \
+         variables with no redirect URI, as daemons, azure-identity and deployment tools do"
+            .to_string()
+    })
+}
+
+/// What is wrong with a tenant value, if anything. `credential` finds the app-only
+/// credential beside a `common`-style tenant, which is what makes that keyword a mistake.
+fn tenant_problem(
+    value: &str,
+    credential: impl FnOnce() -> Option<String>,
+) -> Option<(String, String)> {
     let fix_tenant = "Use the Directory (tenant) ID GUID from the app registration's Overview \
                       blade, or a domain verified in that tenant.";
     match tenant(value) {
         Tenant::Guid(_) | Tenant::Domain(_) => None,
-        Tenant::WellKnown(keyword) => Some((
-            format!(
-                "is `{keyword}`, which Entra accepts only for user sign-in: an app-only (client \
-                 credentials) token request must name one tenant, and fails here (AADSTS50194 for \
-                 a single-tenant app)."
-            ),
-            fix_tenant.to_string(),
-        )),
+        Tenant::WellKnown(keyword) => {
+            // Multi-tenant sign-in apps use these keywords legitimately.
+            let why = credential()?;
+            Some((
+                format!(
+                    "is `{keyword}`, which Entra accepts only for user sign-in; {why}, so the \
+                     app requests app-only (client credentials) tokens, which must name one \
+                     tenant and fail with `{keyword}` (AADSTS50194 for a single-tenant app)."
+                ),
+                format!(
+                    "{fix_tenant} Keep `{keyword}` only in the settings of an app that signs \
+                     users in."
+                ),
+            ))
+        }
         Tenant::Malformed => Some((
             format!(
                 "is neither a GUID nor a domain name: it {}. Entra cannot resolve it \

@@ -322,6 +322,13 @@ fn malformed_client_ids_and_tenants() {
             5,
         )
         .env(
+            "production",
+            Field::ClientSecret,
+            "$(ProdSecret)",
+            "appsettings.Production.json",
+            6,
+        )
+        .env(
             "staging",
             Field::TenantId,
             "contoso",
@@ -372,11 +379,43 @@ fn malformed_client_ids_and_tenants() {
     assert!(findings[2].message.contains("AADSTS700016"));
     assert!(findings[3].message.contains("`common`"));
     assert!(findings[3].message.contains("user sign-in"));
+    assert!(findings[3]
+        .message
+        .contains("client secret (appsettings.Production.json:6)"));
     assert!(findings[4]
         .message
         .starts_with("The tenant in appsettings.json:2"));
     assert!(findings[4].message.contains("is a URL"));
     assert_eq!(findings[4].environment, None);
+}
+
+#[test]
+fn common_tenants_are_fine_for_sign_in_apps() {
+    // A multi-tenant web app: `common` with a redirect URI, or with no credential at all.
+    let inv = Inv::new()
+        .base(Field::TenantId, "organizations", "web/appsettings.json", 5)
+        .base(
+            Field::ClientSecret,
+            "$(WebSecret)",
+            "web/appsettings.json",
+            6,
+        )
+        .base(
+            Field::RedirectUri,
+            "https://app.contoso.com/signin-oidc",
+            "web/appsettings.json",
+            7,
+        )
+        .base(Field::TenantId, "common", "spa/.env", 1)
+        .base(
+            Field::ClientSecret,
+            "[Copy the client secret here]",
+            "api/appsettings.json",
+            3,
+        )
+        .base(Field::TenantId, "consumers", "api/appsettings.json", 2)
+        .build();
+    assert!(run(&inv, malformed_id).is_empty());
 }
 
 #[test]

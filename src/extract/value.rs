@@ -103,6 +103,7 @@ const FIELD_NAMES: &[&str] = &[
     "directoryid",
     "clientsecret",
     "subscriptionid",
+    "guid",
 ];
 
 /// Classifies a value as written (quotes already removed).
@@ -274,6 +275,8 @@ mod tests {
             "aadclientid",
             "MicrosoftClientSecret",
             "my-tenant-id",
+            "tenant-guid",
+            "web-api-application-guid",
         ] {
             assert!(is_placeholder(v), "{v}");
         }

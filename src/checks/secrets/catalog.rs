@@ -440,6 +440,7 @@ pub static RULES: &[Rule] = &[
             Sample::clean(concat!(
                 "-----BEGIN PRIVATE KEY-----\n",
                 "d29ybGQKd29ybGQKd29ybGQKd29ybGQKd29ybGQKd29ybGQKd29ybGQKd29ybGQK\n",
+                ":\n",
                 "d29ybGQKd29ybGQKd29ybGQKd29ybGQKd29ybGQKd29ybGQKd29ybGQKd29ybGQK\n",
                 "-----END PRIVATE KEY-----\n"
             ))

@@ -244,17 +244,29 @@ pub fn private_key(c: &Candidate<'_>) -> Option<Verdict> {
 }
 
 /// Whether a PEM body can hold key material. Documentation fills the block with base64 of
-/// some text (`d29ybGQK…` is "world" repeated) to show the shape; key material is binary
-/// (DER or an OpenSSH blob), never printable text. A body that does not decode (legacy
-/// encryption headers, a wrapped string) is given the benefit of the doubt.
+/// some text (`d29ybGQK…` is "world" repeated), often with an ellipsis line, to show the
+/// shape; key material is binary (DER or an OpenSSH blob), never printable text. Each long
+/// run of base64 is decoded on its own (whole 4-character groups), so one ellipsis does not
+/// hide what the lines are.
 fn could_be_key_material(body: &str) -> bool {
     use base64::Engine as _;
-    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(body) else {
+    let mut runs = body
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '/'))
+        .filter(|run| run.len() >= 40)
+        .peekable();
+    if runs.peek().is_none() {
         return true;
-    };
-    !decoded
-        .iter()
-        .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace())
+    }
+    !runs.all(|run| {
+        let whole = run.get(..run.len() / 4 * 4).unwrap_or(run);
+        base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(whole)
+            .is_ok_and(|bytes| {
+                bytes
+                    .iter()
+                    .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace())
+            })
+    })
 }
 
 /// The key material of a PEM body without line breaks, escaped line breaks, indentation or

@@ -3,6 +3,8 @@
 //!
 //! DESIGN.md: `prod|prd|production|live` → production, `stg|stage|staging|preprod` → staging,
 //! `dev|development` → development, `test|tst|qa` → test; other names are kept lower-cased. A
+//! file name that a framework reads for one environment (`appsettings.UAT.json`,
+//! `application-perf.yml`, `.env.canary`, `.azure/dr/.env`) names it whatever it is; any other
 //! file-name part or folder counts as an environment only when it is a known alias, a name
 //! declared in `credgate.toml`, or a name some pipeline uses, so `deploy/k8s/` is not an
 //! environment called `k8s`.
@@ -106,6 +108,9 @@ impl EnvironmentNames {
         }
         let mut components: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
         let file = components.pop()?;
+        if let Some(name) = framework_environment(&components, file) {
+            return Some(self.canonical(name));
+        }
         if let Some(env) = self.env_of_component(file, true) {
             return Some(env);
         }
@@ -126,6 +131,48 @@ impl EnvironmentNames {
             .filter(|p| !p.is_empty())
             .find_map(|part| self.known(part))
     }
+}
+
+/// The environment a framework reads a file for, by the file's name: ASP.NET's
+/// `appsettings.{Environment}.json`, Spring's `application-{profile}.yml|yaml|properties`,
+/// dotenv-flow's, Vite's and Next.js's `.env.{mode}` (and `.env.{mode}.local`), and the Azure
+/// Developer CLI's `.azure/{environment}/.env` and `config.json`. These names are environments
+/// whatever they are (`appsettings.UAT.json` is `uat`), unlike other file-name parts and
+/// folders, which must be known names.
+fn framework_environment<'a>(folders: &[&'a str], file: &'a str) -> Option<&'a str> {
+    let lower = file.to_ascii_lowercase();
+    let name = if let Some(rest) = strip_prefix_ignore_case(file, "appsettings.") {
+        rest.strip_suffix(".json")
+            .or_else(|| rest.strip_suffix(".JSON"))
+    } else if let Some(rest) = strip_prefix_ignore_case(file, "application-") {
+        [".yml", ".yaml", ".properties"]
+            .iter()
+            .find_map(|ext| rest.strip_suffix(ext))
+    } else if let Some(rest) = file.strip_prefix(".env.") {
+        let mode = rest.strip_suffix(".local").unwrap_or(rest);
+        // `.env.local` overrides every mode; it names none.
+        (!lower.ends_with(".env.local")).then_some(mode)
+    } else if (file == ".env" || file == "config.json")
+        && folders.len() >= 2
+        && folders.get(folders.len() - 2) == Some(&".azure")
+    {
+        folders.last().copied()
+    } else {
+        None
+    };
+    name.filter(|n| {
+        !n.is_empty()
+            && !n.contains('.')
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    })
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| text.get(prefix.len()..))
+        .flatten()
 }
 
 /// Files that hold placeholders by design and describe no environment.
@@ -194,6 +241,32 @@ mod tests {
             ("appsettings.Example.json", None),
             ("config/app.sample.json", None),
             ("src/devices/driver.rs", None),
+        ] {
+            assert_eq!(n.infer_from_path(path).as_deref(), env, "{path}");
+        }
+    }
+
+    #[test]
+    fn framework_file_names_define_environments_whatever_the_name() {
+        let n = EnvironmentNames::default();
+        for (path, env) in [
+            ("src/Api/appsettings.UAT.json", Some("uat")),
+            ("appsettings.Perf.json", Some("perf")),
+            ("appsettings.DR.json", Some("dr")),
+            ("appsettings.westeurope-prod.json", Some("westeurope-prod")),
+            ("src/main/resources/application-canary.yml", Some("canary")),
+            ("application-uat.properties", Some("uat")),
+            (".env.canary", Some("canary")),
+            (".env.uat.local", Some("uat")),
+            (".env.local", None),
+            (".azure/uat/.env", Some("uat")),
+            (".azure/prod/config.json", Some("production")),
+            ("appsettings.Development.json", Some("development")),
+            // Folders keep the stricter rule.
+            ("deploy/k8s/service.yaml", None),
+            ("canary/values.yaml", None),
+            ("appsettings.json", None),
+            ("local.settings.json", None),
         ] {
             assert_eq!(n.infer_from_path(path).as_deref(), env, "{path}");
         }

@@ -407,6 +407,7 @@ fn write_baseline(args: &ScanArgs, baseline: &Baseline) -> Result<i32> {
         None if args.path.is_dir() => args.path.join(baseline::DEFAULT_FILE),
         None => Path::new(baseline::DEFAULT_FILE).to_path_buf(),
     };
+    create_parent(&path)?;
     baseline.save(&path)?;
     if !args.output.quiet {
         eprintln!(
@@ -538,10 +539,7 @@ fn emit(report: &Report, args: &ScanArgs, extra: &[ReportSpec], failed: bool) ->
     for spec in extra {
         let rendered = report::render(report, spec.format, &plain)?;
         let path = &spec.path;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-        }
+        create_parent(path)?;
         std::fs::write(path, rendered)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
@@ -579,10 +577,20 @@ fn emit(report: &Report, args: &ScanArgs, extra: &[ReportSpec], failed: bool) ->
     Ok(())
 }
 
+/// Creates the folders a report file goes into, so that `-o out/credgate.sarif` and
+/// `--report sarif=out/credgate.sarif` behave alike on a fresh checkout.
+fn create_parent(path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    Ok(())
+}
+
 /// Writes text to `--output` or standard output.
 fn write_output(out: &OutputArgs, text: &str) -> Result<()> {
     match &out.output {
         Some(path) => {
+            create_parent(path)?;
             std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
         }
         None => {

@@ -97,7 +97,7 @@ pub struct OutputArgs {
     /// Output format [default: text; github when GITHUB_ACTIONS=true; azure-devops when TF_BUILD=True].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Write the report to this file instead of standard output.
+    /// Write the report to this file instead of standard output (missing folders are created).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Never colour the output (NO_COLOR is honoured too).

@@ -190,6 +190,9 @@ mod tests {
         (500011, ""),
         (700025, ""),
         (90014, ""),
+        (70001, "app_disabled"),
+        (900144, "invalid_client"),
+        (50059, "tenant_not_found"),
     ];
 
     #[test]

@@ -78,13 +78,24 @@ fn action_cli() -> Result<Cli> {
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Scan(args) => run_scan(&args, Mode::Scan),
-        Command::Check(args) => run_scan(&args, Mode::Check),
-        Command::DryRun(args) => run_scan(&args, Mode::DryRun),
-        Command::Baseline(args) => run_baseline(&args),
+        Command::Scan(args) => run_scan(&staged_root(args)?, Mode::Scan),
+        Command::Check(args) => run_scan(&staged_root(args)?, Mode::Check),
+        Command::DryRun(args) => run_scan(&staged_root(args)?, Mode::DryRun),
+        Command::Baseline(args) => run_baseline(&staged_root(args)?),
         Command::Explain(args) => run_explain(&args),
         Command::Rules(args) => run_rules(&args),
     }
+}
+
+/// `--staged` without PATH scans what the commit will hold, wherever in the repository it is
+/// run from: the root becomes the repository's top level (as a path relative to the working
+/// directory, so reported paths still open from here). Outside a git repository this is an
+/// error that says so.
+fn staged_root(mut args: ScanArgs) -> Result<ScanArgs> {
+    if args.staged && args.path.is_none() {
+        args.path = Some(crate::staged::top_level_from(Path::new("."))?);
+    }
+    Ok(args)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -200,18 +211,18 @@ fn remote_options(args: &ScanArgs) -> crate::sources::fetch::RemoteOptions {
 
 /// Builds the scan request and loads config and baseline for a scan-like command.
 fn prepare(args: &ScanArgs) -> Result<(ScanRequest, Config, Option<Baseline>)> {
-    if !args.path.exists() {
-        bail!("path not found: {}", args.path.display());
+    if !args.root().exists() {
+        bail!("path not found: {}", args.root().display());
     }
-    let (config, _) = Config::load(args.config.as_deref(), &args.path)?;
+    let (config, _) = Config::load(args.config.as_deref(), args.root())?;
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let max_file_size = args
         .max_file_size
         .or(config.scan.max_file_size)
         .unwrap_or(crate::cli::DEFAULT_MAX_FILE_SIZE);
     let request = ScanRequest {
-        root: args.path.clone(),
-        root_display: scan::display_root(&args.path),
+        root: args.root().to_path_buf(),
+        root_display: scan::display_root(args.root()),
         staged: args.staged,
         walk: WalkOptions {
             max_file_size,
@@ -336,8 +347,8 @@ fn with_dry_run(
     environments.sort();
     environments.dedup();
     let lookup = |name: &str| std::env::var(name).ok();
-    let root = if args.path.is_dir() {
-        args.path.clone()
+    let root = if args.root().is_dir() {
+        args.root().to_path_buf()
     } else {
         std::path::PathBuf::from(".")
     };
@@ -404,7 +415,7 @@ fn run_baseline(args: &ScanArgs) -> Result<i32> {
 fn write_baseline(args: &ScanArgs, baseline: &Baseline) -> Result<i32> {
     let path = match &args.output.output {
         Some(p) => p.clone(),
-        None if args.path.is_dir() => args.path.join(baseline::DEFAULT_FILE),
+        None if args.root().is_dir() => args.root().join(baseline::DEFAULT_FILE),
         None => Path::new(baseline::DEFAULT_FILE).to_path_buf(),
     };
     create_parent(&path)?;

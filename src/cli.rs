@@ -115,9 +115,10 @@ pub struct OutputArgs {
 /// Flags of `check`, `scan`, `dry-run` and `baseline`.
 #[derive(Debug, Args, Clone)]
 pub struct ScanArgs {
-    /// Repository root to scan.
-    #[arg(default_value = ".")]
-    pub path: PathBuf,
+    /// Repository root to scan [default: `.`; with --staged, the top level of the git
+    /// repository the working directory is in, so a commit from a subfolder is scanned whole].
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
     /// Configuration file [default: credgate.toml at the root, if present].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -191,6 +192,16 @@ pub struct ScanArgs {
     /// Report and output options.
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+impl ScanArgs {
+    /// The folder to scan: PATH as given, else `.` (the command resolves the `--staged` default
+    /// before it reads this).
+    pub fn root(&self) -> &std::path::Path {
+        self.path
+            .as_deref()
+            .unwrap_or_else(|| std::path::Path::new("."))
+    }
 }
 
 /// One `--report FORMAT=FILE`: the same report rendered in another format into a file, so one

@@ -1,5 +1,5 @@
 //! The command runner: turns parsed arguments into a scan, a report on the chosen output, and an
-//! exit code (DESIGN.md: 0 nothing at or above `--fail-on`, 1 findings at or above it, 2 usage,
+//! exit code (docs/design.md: 0 nothing at or above `--fail-on`, 1 findings at or above it, 2 usage,
 //! config or internal error). Everything that touches the terminal or output files is here.
 
 use crate::baseline::{self, Baseline};

@@ -4,7 +4,7 @@
 //! change only. Entries are sorted by code (a unit test enforces it) so a reader finds a code the
 //! way `credgate explain` does.
 //!
-//! Where a code is not in the dry-run status list of DESIGN.md, the comment above its entry says
+//! Where a code is not in the dry-run status list of docs/design.md, the comment above its entry says
 //! why it maps to the status it does.
 
 use super::AadstsCode;
@@ -25,7 +25,7 @@ pub static CODES: &[AadstsCode] = &[
     // Not a dry-run status of its own: a client-credentials request carries no redirect URI, so
     // this only reaches credgate from the app's interactive sign-in. It is a mismatch between the
     // client's configuration and its registration, hence the client-error bucket
-    // `invalid_client` ("70002 and other client errors" in DESIGN.md).
+    // `invalid_client` ("70002 and other client errors" in docs/design.md).
     AadstsCode {
         code: 50011,
         name: "InvalidReplyTo",
@@ -665,7 +665,7 @@ pub static CODES: &[AadstsCode] = &[
     },
     // Microsoft's reference gives no error name for 7000218; the name is Entra's own error
     // message, shortened, so it matches what users find in their logs. No credential reached Entra at all, so this is the client-error
-    // bucket `invalid_client`, as DESIGN.md asks for "other client errors".
+    // bucket `invalid_client`, as docs/design.md asks for "other client errors".
     AadstsCode {
         code: 7000218,
         name: "The request body must contain 'client_assertion' or 'client_secret'",

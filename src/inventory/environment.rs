@@ -1,7 +1,7 @@
 //! Environment names: folding aliases to canonical names, the promotion order, and inferring a
 //! file's environment from its name or folder.
 //!
-//! DESIGN.md: `prod|prd|production|live` → production, `stg|stage|staging|preprod` → staging,
+//! docs/design.md: `prod|prd|production|live` → production, `stg|stage|staging|preprod` → staging,
 //! `dev|development` → development, `test|tst|qa` → test; other names are kept lower-cased. A
 //! file-name part or folder counts as an environment only when it is a known alias, a name
 //! declared in `credgate.toml`, or a name some pipeline uses, so `deploy/k8s/` is not an

@@ -168,8 +168,10 @@ impl Workflow<'_> {
         if let Some(workflow) = called {
             let pending = deferred.then(|| got.pending());
             self.out.workflow_calls.push(WorkflowCall {
+                caller: self.path.to_string(),
                 workflow,
                 inputs: reusable::call_inputs(job),
+                forwarded: reusable::forwarded_inputs(job),
                 inherits_secrets: reusable::inherits_secrets(job),
                 pending,
             });

@@ -3,56 +3,166 @@
 //! production`), and a caller that names no environment of its own gets them too. Pure: it only
 //! rearranges what the extractors found, before the inventory groups it by environment.
 //!
-//! A called job's secret references count for an environment only when its caller passes its
-//! secrets on (`secrets: inherit`): with an explicit `secrets:` mapping the called workflow's
+//! A called job's secret references count for an environment only when its caller (every
+//! caller, for nested calls) passes its secrets on (`secrets: inherit`): with an explicit `secrets:` mapping the called workflow's
 //! names are its own, and the names the platform must define are those in the mapping, which
 //! the caller's job references itself. Its facts always count: the job sets those credentials
 //! whatever they are called.
 
-use crate::extract::github_workflow::reusable::{PendingJob, ReusableJob};
+use crate::extract::github_workflow::reusable::{
+    input_values, PendingJob, ReusableJob, WorkflowCall,
+};
 use crate::extract::github_workflow::shared::literal_environment;
 use crate::extract::FileFacts;
 use crate::model::{Fact, ReferenceKind, ScopedReference};
+use std::collections::VecDeque;
 
-/// Gives every deferred job its environments: the callee jobs those of their calls, the
-/// callers without an environment of their own those their call resolves to. What no call
-/// resolves stays without an environment, as any job that names none.
+/// How deep calls may nest (GitHub allows a caller and up to nine levels of called workflows).
+const MAX_NESTING: usize = 10;
+
+/// Most call instances one run resolves, whatever the repository holds.
+const MAX_INSTANCES: usize = 10_000;
+
+/// One call with the input values it has in one chain of calls.
+struct Instance {
+    /// Index of the call in the extracted calls.
+    call: usize,
+    /// Its inputs: the literal ones and, in a nested call, those passed on from its caller's.
+    inputs: Vec<(String, Vec<String>)>,
+    /// Whether every call above it passed its secrets on (a top-level call: `true`).
+    chain_inherits: bool,
+    /// How many calls lead to it.
+    depth: usize,
+}
+
+/// The environments a call resolved to, for its own pending yield.
+#[derive(Default, Clone)]
+struct Reached {
+    /// Environments, first seen first.
+    environments: Vec<String>,
+    /// Whether the secret references of the caller's own job count (some chain to it inherits).
+    with_secrets: bool,
+}
+
+/// Gives every deferred job its environments: the called jobs those of their calls, the
+/// callers without an environment of their own those their call resolves to, through nested
+/// calls too (a reusable workflow passing `${{ inputs.environment }}` on to another). What no
+/// call resolves stays without an environment, as any job that names none.
 pub fn resolve(files: &mut FileFacts) {
     let jobs = std::mem::take(&mut files.reusable_jobs);
     let calls = std::mem::take(&mut files.workflow_calls);
     let mut called = vec![false; jobs.len()];
-    for call in calls {
-        let mut reached: Vec<String> = Vec::new();
-        for (index, job) in jobs.iter().enumerate() {
-            if job.workflow != call.workflow {
-                continue;
+    let mut reached = vec![Reached::default(); calls.len()];
+    let mut instantiated = vec![false; calls.len()];
+    let mut instances = 0usize;
+
+    // Calls that pass nothing on start the chains; a call passing its workflow's inputs on is
+    // reached through the calls of that workflow, or, when none calls it, on its own.
+    let starts: Vec<usize> = (0..calls.len())
+        .filter(|&i| calls.get(i).is_some_and(|c| c.forwarded.is_empty()))
+        .collect();
+    for phase in [starts, Vec::new()] {
+        let mut queue: VecDeque<Instance> = if phase.is_empty() {
+            (0..calls.len())
+                .filter(|&i| !instantiated.get(i).copied().unwrap_or(true))
+                .filter(|&i| calls.get(i).is_some_and(|c| !c.forwarded.is_empty()))
+                .map(|call| instance_of(&calls, call))
+                .collect()
+        } else {
+            phase
+                .into_iter()
+                .map(|call| instance_of(&calls, call))
+                .collect()
+        };
+        while let Some(instance) = queue.pop_front() {
+            instances += 1;
+            if instances > MAX_INSTANCES {
+                break;
             }
-            let Some(values) = call.input(&job.input) else {
+            let Some(call) = calls.get(instance.call) else {
                 continue;
             };
-            for env in environments_of(job, values) {
-                if let Some(seen) = called.get_mut(index) {
+            let with_secrets = instance.chain_inherits && call.inherits_secrets;
+            for (index, job) in jobs.iter().enumerate() {
+                if job.workflow != call.workflow {
+                    continue;
+                }
+                let Some(values) = input_values(&instance.inputs, &job.input) else {
+                    continue;
+                };
+                for env in environments_of(job, values) {
+                    if let Some(seen) = called.get_mut(index) {
+                        *seen = true;
+                    }
+                    give(files, &job.job, &env, with_secrets);
+                    if let Some(r) = reached.get_mut(instance.call) {
+                        if !r.environments.contains(&env) {
+                            r.environments.push(env);
+                        }
+                    }
+                }
+            }
+            if let Some(r) = reached.get_mut(instance.call) {
+                r.with_secrets |= instance.chain_inherits;
+            }
+            if instance.depth + 1 >= MAX_NESTING {
+                continue;
+            }
+            for (next, nested) in calls.iter().enumerate() {
+                if nested.caller != call.workflow || nested.forwarded.is_empty() {
+                    continue;
+                }
+                if let Some(seen) = instantiated.get_mut(next) {
                     *seen = true;
                 }
-                give(files, &job.job, &env, call.inherits_secrets);
-                if !reached.contains(&env) {
-                    reached.push(env);
+                let mut inputs = nested.inputs.clone();
+                for forward in &nested.forwarded {
+                    if let Some(values) = input_values(&instance.inputs, &forward.from) {
+                        let passed = values
+                            .iter()
+                            .map(|v| format!("{}{v}{}", forward.prefix, forward.suffix))
+                            .collect();
+                        inputs.push((forward.input.clone(), passed));
+                    }
                 }
+                queue.push_back(Instance {
+                    call: next,
+                    inputs,
+                    chain_inherits: with_secrets,
+                    depth: instance.depth + 1,
+                });
             }
         }
-        if let Some(pending) = call.pending {
-            for env in &reached {
-                give(files, &pending, env, true);
-            }
-            if reached.is_empty() {
-                files.facts.extend(pending.facts);
-            }
+    }
+
+    for (call, reached) in calls.into_iter().zip(reached) {
+        let Some(pending) = call.pending else {
+            continue;
+        };
+        for env in &reached.environments {
+            give(files, &pending, env, reached.with_secrets);
+        }
+        if reached.environments.is_empty() {
+            files.facts.extend(pending.facts);
         }
     }
     for (job, was_called) in jobs.into_iter().zip(called) {
         if !was_called {
             files.facts.extend(job.job.facts);
         }
+    }
+}
+
+/// A call as the start of a chain, with its own literal inputs.
+fn instance_of(calls: &[WorkflowCall], call: usize) -> Instance {
+    Instance {
+        call,
+        inputs: calls
+            .get(call)
+            .map(|c| c.inputs.clone())
+            .unwrap_or_default(),
+        chain_inherits: true,
+        depth: 0,
     }
 }
 
@@ -182,6 +292,53 @@ jobs:
             secrets,
             vec![("staging", "MY_SECRET"), ("production", "MY_SECRET")]
         );
+    }
+
+    #[test]
+    fn nested_calls_pass_the_environment_on() {
+        // release → deploy (passes its input on) → login (deploys to its input).
+        let deploy = "on:\n  workflow_call:\n    inputs:\n      environment: {type: string}\njobs:\n  sign-in:\n    uses: ./.github/workflows/login.yml\n    with:\n      target: ${{ inputs.environment }}\n    secrets: inherit\n";
+        let login = "on:\n  workflow_call:\n    inputs:\n      target: {type: string}\njobs:\n  login:\n    environment: ${{ inputs.target }}\n    env:\n      AZURE_CLIENT_SECRET: ${{ secrets.LOGIN_SECRET }}\n";
+        let mut files = extracted(&[
+            (".github/workflows/deploy.yml", deploy),
+            (".github/workflows/login.yml", login),
+            (".github/workflows/release.yml", &caller("secrets: inherit")),
+        ]);
+        resolve(&mut files);
+        assert_eq!(
+            envs_of_facts(&files),
+            vec![Some("staging"), Some("production")]
+        );
+        let refs: Vec<(&str, &str)> = files
+            .references
+            .iter()
+            .map(|r| (r.environment.as_str(), r.name.as_str()))
+            .collect();
+        assert_eq!(
+            refs,
+            vec![("staging", "LOGIN_SECRET"), ("production", "LOGIN_SECRET")]
+        );
+
+        // A link with an explicit mapping: the innermost names are not the platform's.
+        let mut files = extracted(&[
+            (".github/workflows/deploy.yml", deploy),
+            (".github/workflows/login.yml", login),
+            (
+                ".github/workflows/release.yml",
+                &caller("secrets:\n      X: ${{ secrets.Y }}"),
+            ),
+        ]);
+        resolve(&mut files);
+        assert_eq!(envs_of_facts(&files).len(), 2);
+        assert!(files.references.iter().all(|r| r.name != "LOGIN_SECRET"));
+
+        // Nobody calls deploy.yml: its call of login.yml resolves nothing.
+        let mut files = extracted(&[
+            (".github/workflows/deploy.yml", deploy),
+            (".github/workflows/login.yml", login),
+        ]);
+        resolve(&mut files);
+        assert_eq!(envs_of_facts(&files), vec![None]);
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //!   `with:` inputs (a `${{ matrix.KEY }}` input stands for each of the matrix's values), whether
 //!   it passes its secrets on (`secrets: inherit`), and, when the caller names no environment of
 //!   its own, its facts and references too, since they belong to the environments the call
-//!   resolves to.
+//!   resolves to; inputs it passes on from its own workflow's inputs are [`Forward`]s, so that
+//!   calls can nest.
 
 use super::expressions::matrix_key;
 use super::scopes;
@@ -58,13 +59,32 @@ impl ReusableJob {
     }
 }
 
+/// An input a calling job passes on from its own workflow's inputs
+/// (`environment: ${{ inputs.environment }}` in a reusable workflow that calls another).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Forward {
+    /// The called workflow's input.
+    pub input: String,
+    /// The calling workflow's own input whose value is passed on.
+    pub from: String,
+    /// Literal text written before the expression.
+    pub prefix: String,
+    /// Literal text written after it.
+    pub suffix: String,
+}
+
 /// A job that calls a reusable workflow of the same repository.
 #[derive(Clone, Debug)]
 pub struct WorkflowCall {
+    /// The workflow the call is written in, relative to the scanned root.
+    pub caller: String,
     /// The called workflow, relative to the scanned root.
     pub workflow: String,
     /// Each `with:` input and its literal values (several for a matrix input).
     pub inputs: Vec<(String, Vec<String>)>,
+    /// Inputs passed on from the calling workflow's own inputs: their values are those of the
+    /// calls of the calling workflow (nested reusable workflows).
+    pub forwarded: Vec<Forward>,
     /// `secrets: inherit`: the called workflow reads the caller's secrets by their own names.
     pub inherits_secrets: bool,
     /// The caller's own facts and references when it names no environment of its own: they
@@ -75,11 +95,16 @@ pub struct WorkflowCall {
 impl WorkflowCall {
     /// The values passed for an input (input names are case-insensitive in GitHub).
     pub fn input(&self, name: &str) -> Option<&[String]> {
-        self.inputs
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_slice())
+        input_values(&self.inputs, name)
     }
+}
+
+/// The values of input `name` in a list of inputs (names are case-insensitive in GitHub).
+pub fn input_values<'a>(inputs: &'a [(String, Vec<String>)], name: &str) -> Option<&'a [String]> {
+    inputs
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_slice())
 }
 
 /// The environment of a job written as `${{ inputs.NAME }}` (with literal text around it, if
@@ -89,6 +114,12 @@ pub(crate) fn input_environment(job: &Node) -> Option<(String, String, String)> 
         env if env.is_map() => env.get_str("name")?,
         env => env.as_str()?,
     };
+    input_expression(written)
+}
+
+/// A value written as `${{ inputs.NAME }}`, with literal text around it or none:
+/// `(NAME, prefix, suffix)`.
+fn input_expression(written: &str) -> Option<(String, String, String)> {
     let ranges = expression_ranges(written);
     let [range] = ranges.as_slice() else {
         return None;
@@ -137,6 +168,26 @@ pub(crate) fn call_inputs(job: &Node) -> Vec<(String, Vec<String>)> {
                 vec![raw.trim().to_string()]
             };
             (!values.is_empty()).then(|| (key.to_string(), values))
+        })
+        .collect()
+}
+
+/// The `with:` inputs a calling job passes on from its own workflow's inputs
+/// (`environment: ${{ inputs.environment }}`).
+pub(crate) fn forwarded_inputs(job: &Node) -> Vec<Forward> {
+    let Some(with) = job.get("with") else {
+        return Vec::new();
+    };
+    with.entries()
+        .iter()
+        .filter_map(|(key, value)| {
+            let (from, prefix, suffix) = input_expression(value.as_str()?)?;
+            Some(Forward {
+                input: key.as_str()?.to_string(),
+                from,
+                prefix,
+                suffix,
+            })
         })
         .collect()
 }
@@ -221,5 +272,29 @@ mod tests {
         );
         assert!(inherits_secrets(&job));
         assert!(!inherits_secrets(&doc("secrets:\n  A: ${{ secrets.B }}\n")));
+        assert!(forwarded_inputs(&job).is_empty());
+    }
+
+    #[test]
+    fn inputs_passed_on_from_the_calling_workflow() {
+        let job = doc("uses: ./.github/workflows/login.yml\nwith:\n  environment: ${{ inputs.environment }}\n  slot: web-${{ inputs['region'] }}\n  other: ${{ github.ref }}\n");
+        assert_eq!(
+            forwarded_inputs(&job),
+            vec![
+                Forward {
+                    input: "environment".into(),
+                    from: "environment".into(),
+                    prefix: String::new(),
+                    suffix: String::new(),
+                },
+                Forward {
+                    input: "slot".into(),
+                    from: "region".into(),
+                    prefix: "web-".into(),
+                    suffix: String::new(),
+                },
+            ]
+        );
+        assert!(call_inputs(&job).is_empty());
     }
 }

@@ -4,10 +4,10 @@
 //! rearranges what the extractors found, before the inventory groups it by environment.
 //!
 //! A called job's secret references count for an environment only when its caller (every
-//! caller, for nested calls) passes its secrets on (`secrets: inherit`): with an explicit `secrets:` mapping the called workflow's
-//! names are its own, and the names the platform must define are those in the mapping, which
-//! the caller's job references itself. Its facts always count: the job sets those credentials
-//! whatever they are called.
+//! caller, for nested calls) passes its secrets on (`secrets: inherit`): with an explicit
+//! `secrets:` mapping the called workflow's names are its own, and the names the platform must
+//! define are those in the mapping, which the caller's job references itself. Its facts always
+//! count: the job sets those credentials whatever they are called.
 
 use crate::extract::github_workflow::reusable::{
     input_values, PendingJob, ReusableJob, WorkflowCall,

@@ -116,12 +116,12 @@ impl Workflow<'_> {
         };
         for (_, job) in jobs.entries() {
             if job.is_map() {
-                self.job(job, default_dir);
+                self.job(document, job, default_dir);
             }
         }
     }
 
-    fn job(&mut self, job: &Node, default_dir: &str) {
+    fn job(&mut self, document: &Node, job: &Node, default_dir: &str) {
         let scopes = scopes::job_scopes(job);
         for scope in &scopes {
             if !self.out.declared_environments.contains(&scope.name) {
@@ -182,6 +182,7 @@ impl Workflow<'_> {
         if let Some((input, prefix, suffix)) = by_input {
             self.out.reusable_jobs.push(ReusableJob {
                 workflow: self.path.to_string(),
+                default: reusable::input_default(document, &input),
                 input,
                 prefix,
                 suffix,

@@ -87,8 +87,10 @@ pub fn resolve(files: &mut FileFacts) {
                 if job.workflow != call.workflow {
                     continue;
                 }
-                let Some(values) = input_values(&instance.inputs, &job.input) else {
-                    continue;
+                let values = match (input_values(&instance.inputs, &job.input), &job.default) {
+                    (Some(values), _) => values,
+                    (None, Some(default)) => std::slice::from_ref(default),
+                    (None, None) => continue,
                 };
                 for env in environments_of(job, values) {
                     if let Some(seen) = called.get_mut(index) {
@@ -291,6 +293,24 @@ jobs:
         assert_eq!(
             secrets,
             vec![("staging", "MY_SECRET"), ("production", "MY_SECRET")]
+        );
+    }
+
+    #[test]
+    fn a_call_without_the_input_gets_its_default() {
+        let callee = CALLEE.replace(
+            "environment: {type: string}",
+            "environment: {type: string, default: staging}",
+        );
+        let caller = "on: push\njobs:\n  a:\n    uses: ./.github/workflows/deploy.yml\n  b:\n    uses: ./.github/workflows/deploy.yml\n    with:\n      environment: production\n";
+        let mut files = extracted(&[
+            (".github/workflows/deploy.yml", &callee),
+            (".github/workflows/release.yml", caller),
+        ]);
+        resolve(&mut files);
+        assert_eq!(
+            envs_of_facts(&files),
+            vec![Some("staging"), Some("production")]
         );
     }
 

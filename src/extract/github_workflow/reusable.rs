@@ -48,6 +48,9 @@ pub struct ReusableJob {
     pub prefix: String,
     /// Literal text written after it.
     pub suffix: String,
+    /// The input's literal `default:` under `on.workflow_call.inputs`, used by calls that do
+    /// not pass it.
+    pub default: Option<String>,
     /// What the job yields.
     pub job: PendingJob,
 }
@@ -130,6 +133,17 @@ fn input_expression(written: &str) -> Option<(String, String, String)> {
     let prefix = written.get(..range.start)?.trim_start();
     let suffix = written.get(range.end..)?.trim_end();
     Some((name.to_string(), prefix.to_string(), suffix.to_string()))
+}
+
+/// The literal default of a `workflow_call` input (`on.workflow_call.inputs.NAME.default`).
+pub(crate) fn input_default(document: &Node, name: &str) -> Option<String> {
+    let inputs = document.get("on")?.get("workflow_call")?.get("inputs")?;
+    let (_, input) = inputs
+        .entries()
+        .iter()
+        .find(|(k, _)| k.as_str().is_some_and(|k| k.eq_ignore_ascii_case(name)))?;
+    let default = input.get_str("default")?.trim();
+    (!default.is_empty() && !default.contains("${{")).then(|| default.to_string())
 }
 
 /// The repository-relative path of a local reusable workflow called by `uses:` from the
@@ -222,6 +236,18 @@ mod tests {
         assert_eq!(got("environment: ${{ inputs.a }}-${{ inputs.b }}\n"), None);
         assert_eq!(got("environment: ${{ inputs.env || 'dev' }}\n"), None);
         assert_eq!(got("environment: production\n"), None);
+    }
+
+    #[test]
+    fn input_defaults() {
+        let workflow = doc("on:\n  workflow_call:\n    inputs:\n      Environment:\n        type: string\n        default: staging\n      other:\n        default: ${{ github.ref_name }}\njobs: {}\n");
+        assert_eq!(
+            input_default(&workflow, "environment").as_deref(),
+            Some("staging")
+        );
+        assert_eq!(input_default(&workflow, "other"), None);
+        assert_eq!(input_default(&workflow, "missing"), None);
+        assert_eq!(input_default(&doc("on: push\n"), "environment"), None);
     }
 
     #[test]

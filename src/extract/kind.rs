@@ -161,18 +161,18 @@ fn looks_like_kubernetes(bytes: &[u8]) -> bool {
         && memchr::memmem::find(head, b"kind:").is_some()
 }
 
-/// Items only Azure Pipelines lists hold (`- task: AzureCLI@2`, `- deployment: web`, …).
+/// Items only Azure Pipelines lists hold (`- task: AzureCLI@2`, `- deployment: web`, …). Not
+/// `- job:` or `- template:`, which GitLab CI writes too (`needs: [- job: x]`, `include:
+/// [- template: x]`).
 const PIPELINE_ITEMS: &[&[u8]] = &[
     b"- task:",
     b"- deployment:",
     b"- stage:",
-    b"- job:",
     b"- checkout:",
     b"- bash:",
     b"- pwsh:",
     b"- powershell:",
     b"- script:",
-    b"- template:",
 ];
 
 /// A YAML file anywhere whose top level has Azure Pipelines keys: `stages:`, `jobs:`, `steps:`
@@ -289,6 +289,15 @@ mod tests {
                 b"stages:\n  - build\nvariables:\n  A: b\n"
             ),
             None
+        );
+        let gitlab = b"include:\n  - template: Security/SAST.gitlab-ci.yml\nstages: [build, deploy]\ndeploy:\n  stage: deploy\n  needs:\n    - job: build\n  script:\n    - ./deploy.sh\n";
+        assert_eq!(detect(".gitlab-ci.yml", gitlab), None);
+        assert_eq!(
+            detect(
+                "ci/jobs.yml",
+                b"jobs:\n- job: build\n  steps:\n  - script: make\n"
+            ),
+            Some(FileKind::AzurePipeline)
         );
         assert!(!is_pipeline_name("mypipeline.yml"));
         assert!(is_pipeline_name("pipeline.yaml"));

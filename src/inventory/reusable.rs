@@ -15,7 +15,7 @@ use crate::extract::github_workflow::reusable::{
 use crate::extract::github_workflow::shared::literal_environment;
 use crate::extract::FileFacts;
 use crate::model::{Fact, ReferenceKind, ScopedReference};
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 /// How deep calls may nest (GitHub allows a caller and up to nine levels of called workflows).
 const MAX_NESTING: usize = 10;
@@ -55,6 +55,9 @@ pub fn resolve(files: &mut FileFacts) {
     let mut reached = vec![Reached::default(); calls.len()];
     let mut instantiated = vec![false; calls.len()];
     let mut instances = 0usize;
+    let mut done: HashSet<(usize, Vec<(String, Vec<String>)>, bool)> = HashSet::new();
+    let mut given: HashSet<(usize, String)> = HashSet::new();
+    let mut given_secrets: HashSet<(usize, String)> = HashSet::new();
 
     // Calls that pass nothing on start the chains; a call passing its workflow's inputs on is
     // reached through the calls of that workflow, or, when none calls it, on its own.
@@ -79,6 +82,15 @@ pub fn resolve(files: &mut FileFacts) {
             if instances > MAX_INSTANCES {
                 break;
             }
+            // The same call with the same values gives the same environments: once is enough.
+            let key = (
+                instance.call,
+                instance.inputs.clone(),
+                instance.chain_inherits,
+            );
+            if !done.insert(key) {
+                continue;
+            }
             let Some(call) = calls.get(instance.call) else {
                 continue;
             };
@@ -96,7 +108,12 @@ pub fn resolve(files: &mut FileFacts) {
                     if let Some(seen) = called.get_mut(index) {
                         *seen = true;
                     }
-                    give(files, &job.job, &env, with_secrets);
+                    // A job reached again (two calls, a cycle) adds only what it did not yet.
+                    let parts = Parts {
+                        base: given.insert((index, env.clone())),
+                        secrets: with_secrets && given_secrets.insert((index, env.clone())),
+                    };
+                    give_parts(files, &job.job, &env, parts);
                     if let Some(r) = reached.get_mut(instance.call) {
                         if !r.environments.contains(&env) {
                             r.environments.push(env);
@@ -107,7 +124,9 @@ pub fn resolve(files: &mut FileFacts) {
             if let Some(r) = reached.get_mut(instance.call) {
                 r.with_secrets |= instance.chain_inherits;
             }
-            if instance.depth + 1 >= MAX_NESTING {
+            // Bounded whatever the files say (GitHub forbids cycles; a repository may still
+            // hold one): by depth, and by the work already queued.
+            if instance.depth + 1 >= MAX_NESTING || instances + queue.len() >= MAX_INSTANCES {
                 continue;
             }
             for (next, nested) in calls.iter().enumerate() {
@@ -178,17 +197,50 @@ fn environments_of(job: &ReusableJob, values: &[String]) -> Vec<String> {
 
 /// Adds a job's facts, references and files as environment `env`'s.
 fn give(files: &mut FileFacts, job: &PendingJob, env: &str, with_secrets: bool) {
-    if !files.declared_environments.iter().any(|e| e == env) {
-        files.declared_environments.push(env.to_string());
+    give_parts(
+        files,
+        job,
+        env,
+        Parts {
+            base: true,
+            secrets: with_secrets,
+        },
+    );
+}
+
+/// Which parts of a job [`give_parts`] adds.
+#[derive(Clone, Copy)]
+struct Parts {
+    /// Facts, variable and group references, files.
+    base: bool,
+    /// Secret references.
+    secrets: bool,
+}
+
+/// Adds the chosen parts of a job as environment `env`'s.
+fn give_parts(files: &mut FileFacts, job: &PendingJob, env: &str, parts: Parts) {
+    if parts.base {
+        if !files.declared_environments.iter().any(|e| e == env) {
+            files.declared_environments.push(env.to_string());
+        }
+        files.facts.extend(job.facts.iter().map(|fact| Fact {
+            environment: Some(env.to_string()),
+            ..fact.clone()
+        }));
+        files
+            .file_uses
+            .extend(job.files.iter().map(|path| (env.to_string(), path.clone())));
     }
-    files.facts.extend(job.facts.iter().map(|fact| Fact {
-        environment: Some(env.to_string()),
-        ..fact.clone()
-    }));
     files.references.extend(
         job.references
             .iter()
-            .filter(|(kind, _, _)| with_secrets || *kind != ReferenceKind::Secret)
+            .filter(|(kind, _, _)| {
+                if *kind == ReferenceKind::Secret {
+                    parts.secrets
+                } else {
+                    parts.base
+                }
+            })
             .map(|(kind, name, location)| ScopedReference {
                 environment: env.to_string(),
                 kind: *kind,
@@ -196,9 +248,6 @@ fn give(files: &mut FileFacts, job: &PendingJob, env: &str, with_secrets: bool) 
                 location: location.clone(),
             }),
     );
-    files
-        .file_uses
-        .extend(job.files.iter().map(|path| (env.to_string(), path.clone())));
 }
 
 #[cfg(test)]
@@ -359,6 +408,25 @@ jobs:
         ]);
         resolve(&mut files);
         assert_eq!(envs_of_facts(&files), vec![None]);
+    }
+
+    #[test]
+    fn a_cycle_of_calls_ends() {
+        let a = "on:\n  workflow_call:\n    inputs:\n      environment: {type: string}\njobs:\n  x:\n    uses: ./.github/workflows/b.yml\n    with:\n      environment: ${{ inputs.environment }}\n  y:\n    uses: ./.github/workflows/b.yml\n    with:\n      environment: ${{ inputs.environment }}\n  deploy:\n    environment: ${{ inputs.environment }}\n    env:\n      AZURE_CLIENT_ID: ${{ vars.ID }}\n";
+        let b = a.replace("b.yml", "a.yml");
+        let start = "on: push\njobs:\n  go:\n    uses: ./.github/workflows/a.yml\n    with:\n      environment: production\n";
+        let mut files = extracted(&[
+            (".github/workflows/a.yml", a),
+            (".github/workflows/b.yml", &b),
+            (".github/workflows/start.yml", start),
+        ]);
+        resolve(&mut files);
+        // Each job once per environment, however often the cycle comes round.
+        assert_eq!(files.facts.len(), 2, "{:?}", files.facts);
+        assert!(files
+            .facts
+            .iter()
+            .all(|f| f.environment.as_deref() == Some("production")));
     }
 
     #[test]

@@ -23,12 +23,15 @@ const MAX_NESTING: usize = 10;
 /// Most call instances one run resolves, whatever the repository holds.
 const MAX_INSTANCES: usize = 10_000;
 
+/// Input names with their values, as a call passes them.
+type Inputs = Vec<(String, Vec<String>)>;
+
 /// One call with the input values it has in one chain of calls.
 struct Instance {
     /// Index of the call in the extracted calls.
     call: usize,
     /// Its inputs: the literal ones and, in a nested call, those passed on from its caller's.
-    inputs: Vec<(String, Vec<String>)>,
+    inputs: Inputs,
     /// Whether every call above it passed its secrets on (a top-level call: `true`).
     chain_inherits: bool,
     /// How many calls lead to it.
@@ -55,7 +58,7 @@ pub fn resolve(files: &mut FileFacts) {
     let mut reached = vec![Reached::default(); calls.len()];
     let mut instantiated = vec![false; calls.len()];
     let mut instances = 0usize;
-    let mut done: HashSet<(usize, Vec<(String, Vec<String>)>, bool)> = HashSet::new();
+    let mut done: HashSet<(usize, Inputs, bool)> = HashSet::new();
     let mut given: HashSet<(usize, String)> = HashSet::new();
     let mut given_secrets: HashSet<(usize, String)> = HashSet::new();
 

@@ -102,6 +102,9 @@ impl JobYield {
 
 impl Workflow<'_> {
     fn document(&mut self, document: &Node) {
+        self.out
+            .workflow_calls
+            .extend(reusable::dispatch_call(self.path, document));
         if let Some(env) = document.get("env") {
             let mut facts = JobYield::default();
             self.mapping_facts(env, &[], &mut facts);

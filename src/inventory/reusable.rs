@@ -414,6 +414,18 @@ jobs:
     }
 
     #[test]
+    fn a_manual_run_deploys_to_each_choice() {
+        let manual = "on:\n  workflow_dispatch:\n    inputs:\n      environment:\n        type: choice\n        options: [staging, production]\njobs:\n  deploy:\n    environment: ${{ github.event.inputs.environment }}\n    env:\n      AZURE_CLIENT_SECRET: ${{ secrets.AZURE_CLIENT_SECRET }}\n";
+        let mut files = extracted(&[(".github/workflows/manual.yml", manual)]);
+        resolve(&mut files);
+        assert_eq!(
+            envs_of_facts(&files),
+            vec![Some("staging"), Some("production")]
+        );
+        assert_eq!(files.references.len(), 2, "its secrets are the run's own");
+    }
+
+    #[test]
     fn a_cycle_of_calls_ends() {
         let a = "on:\n  workflow_call:\n    inputs:\n      environment: {type: string}\njobs:\n  x:\n    uses: ./.github/workflows/b.yml\n    with:\n      environment: ${{ inputs.environment }}\n  y:\n    uses: ./.github/workflows/b.yml\n    with:\n      environment: ${{ inputs.environment }}\n  deploy:\n    environment: ${{ inputs.environment }}\n    env:\n      AZURE_CLIENT_ID: ${{ vars.ID }}\n";
         let b = a.replace("b.yml", "a.yml");

@@ -11,7 +11,9 @@
 //!   it passes its secrets on (`secrets: inherit`), and, when the caller names no environment of
 //!   its own, its facts and references too, since they belong to the environments the call
 //!   resolves to; inputs it passes on from its own workflow's inputs are [`Forward`]s, so that
-//!   calls can nest.
+//!   calls can nest;
+//! - a manually run workflow as a call of itself (`dispatch_call`): each `type: choice` input
+//!   with its options.
 
 use super::expressions::matrix_key;
 use super::scopes;
@@ -21,9 +23,13 @@ use crate::model::{Fact, Location, ReferenceKind};
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// A whole expression that is `inputs.NAME` or `inputs['NAME']` (without the `${{ }}`).
+/// A whole expression that is `inputs.NAME` or `inputs['NAME']` (without the `${{ }}`), or the
+/// older `github.event.inputs.NAME` of manually dispatched runs.
 static INPUT_EXPRESSION: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"^\s*inputs\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*'([^']+)'\s*\])\s*$"#).ok()
+    Regex::new(
+        r#"^\s*(?:github\s*\.\s*event\s*\.\s*)?inputs\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*'([^']+)'\s*\])\s*$"#,
+    )
+    .ok()
 });
 
 /// What a job yields before it is given an environment.
@@ -146,6 +152,41 @@ pub(crate) fn input_default(document: &Node, name: &str) -> Option<String> {
     (!default.is_empty() && !default.contains("${{")).then(|| default.to_string())
 }
 
+/// A manually run workflow (`on: workflow_dispatch`) as a call of itself: each `type: choice`
+/// input with its literal `options`, which are the values a run can be given. A job deploying
+/// to `${{ inputs.environment }}` then deploys to each option. `None` when no input has options.
+pub(crate) fn dispatch_call(path: &str, document: &Node) -> Option<WorkflowCall> {
+    let inputs = document
+        .get("on")?
+        .get("workflow_dispatch")?
+        .get("inputs")?;
+    let choices: Vec<(String, Vec<String>)> = inputs
+        .entries()
+        .iter()
+        .filter_map(|(name, input)| {
+            let options: Vec<String> = input
+                .get("options")?
+                .items()
+                .iter()
+                .filter_map(Node::as_str)
+                .map(|o| o.trim().to_string())
+                .filter(|o| !o.is_empty() && !o.contains("${{"))
+                .collect();
+            (!options.is_empty()).then(|| (name.as_str().unwrap_or("").to_string(), options))
+        })
+        .filter(|(name, _)| !name.is_empty())
+        .collect();
+    (!choices.is_empty()).then(|| WorkflowCall {
+        caller: path.to_string(),
+        workflow: path.to_string(),
+        inputs: choices,
+        forwarded: Vec::new(),
+        // A dispatched run reads the repository's and the environment's secrets directly.
+        inherits_secrets: true,
+        pending: None,
+    })
+}
+
 /// The repository-relative path of a local reusable workflow called by `uses:` from the
 /// workflow at `caller` (`./.github/workflows/x.yml`, relative to the repository root, which is
 /// the folder holding the caller's `.github`); `None` for workflows of other repositories.
@@ -236,6 +277,26 @@ mod tests {
         assert_eq!(got("environment: ${{ inputs.a }}-${{ inputs.b }}\n"), None);
         assert_eq!(got("environment: ${{ inputs.env || 'dev' }}\n"), None);
         assert_eq!(got("environment: production\n"), None);
+        assert_eq!(
+            got("environment: ${{ github.event.inputs.target }}\n"),
+            Some(("target".into(), String::new(), String::new()))
+        );
+    }
+
+    #[test]
+    fn dispatch_choices_are_a_call_of_the_workflow_itself() {
+        let workflow = doc("on:\n  workflow_dispatch:\n    inputs:\n      environment:\n        type: choice\n        options: [dev, ' prod ']\n      dry:\n        type: boolean\n  push: {}\njobs: {}\n");
+        let call = dispatch_call(".github/workflows/manual.yml", &workflow).expect("a call");
+        assert_eq!(call.workflow, ".github/workflows/manual.yml");
+        assert_eq!(
+            call.input("environment"),
+            Some(&["dev".to_string(), "prod".to_string()][..])
+        );
+        assert!(call.input("dry").is_none() && call.inherits_secrets);
+        assert!(dispatch_call("w.yml", &doc("on: workflow_dispatch\n")).is_none());
+        let free =
+            doc("on:\n  workflow_dispatch:\n    inputs:\n      environment: {type: environment}\n");
+        assert!(dispatch_call("w.yml", &free).is_none());
     }
 
     #[test]

@@ -40,8 +40,10 @@ write_seeds() {
   seed dotenv $fx/consistency/**/.env* $demo/.env*
   seed appsettings $fx/appsettings/**/*.json $fx/workflows/src/**/*.json $demo/src/Api/appsettings*.json
   seed yaml_config $fx/yaml-config/**/*.y*ml $demo/deploy/helm/*.yaml $demo/docker-compose.yml
-  seed github_workflow $fx/workflows/.github/workflows/*.yml $demo/.github/workflows/*.yml
-  seed azure_pipelines $fx/azure-pipelines/**/*.yml $demo/azure-pipelines.yml
+  seed github_workflow $fx/workflows/.github/workflows/*.yml $demo/.github/workflows/*.yml \
+    $fx/pipeline-forms/github-*/.github/workflows/*.yml
+  seed azure_pipelines $fx/azure-pipelines/**/*.yml $demo/azure-pipelines.yml \
+    $fx/pipeline-forms/azure-*/**/*.y*ml
   seed terraform $fx/terraform/**/*.tf* $demo/infra/*.tf*
   seed properties $fx/properties/**/*.properties
   seed credgate_toml $fx/consistency/*/credgate.toml templates/credgate.toml

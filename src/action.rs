@@ -262,7 +262,7 @@ mod tests {
         let cli = parse(&line).expect("parses");
         assert!(matches!(cli.command, Command::Check(_)));
         let args = args_of(cli);
-        assert_eq!(args.path, Path::new("."));
+        assert_eq!(args.path.as_deref(), Some(Path::new(".")));
         assert_eq!(args.fail_on, FailOn::Error);
         assert!(args.github_action);
         assert!(args.environments.is_empty());
@@ -284,7 +284,7 @@ mod tests {
             ("INPUT_EXPIRY_WARNING_DAYS", "14"),
         ]);
         let args = args_of(parse(&command_line(&env).expect("valid")).expect("parses"));
-        assert_eq!(args.path, Path::new("services/api"));
+        assert_eq!(args.path.as_deref(), Some(Path::new("services/api")));
         assert_eq!(args.environments, ["staging", "production", "qa", "dev"]);
         assert_eq!(args.config.as_deref(), Some(Path::new("ci/credgate.toml")));
         assert_eq!(
@@ -309,7 +309,7 @@ mod tests {
         let env = with(&[("INPUT_COMMAND", "dry-run"), ("INPUT_PATH", "-weird")]);
         let cli = parse(&command_line(&env).expect("valid")).expect("parses");
         assert!(matches!(&cli.command, Command::DryRun(_)));
-        assert_eq!(args_of(cli).path, Path::new("-weird"));
+        assert_eq!(args_of(cli).path.as_deref(), Some(Path::new("-weird")));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The command runner: turns parsed arguments into a scan, a report on the chosen output, and an
-//! exit code (DESIGN.md: 0 nothing at or above `--fail-on`, 1 findings at or above it, 2 usage,
+//! exit code (docs/design.md: 0 nothing at or above `--fail-on`, 1 findings at or above it, 2 usage,
 //! config or internal error). Everything that touches the terminal or output files is here.
 
 use crate::baseline::{self, Baseline};
@@ -78,13 +78,24 @@ fn action_cli() -> Result<Cli> {
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Scan(args) => run_scan(&args, Mode::Scan),
-        Command::Check(args) => run_scan(&args, Mode::Check),
-        Command::DryRun(args) => run_scan(&args, Mode::DryRun),
-        Command::Baseline(args) => run_baseline(&args),
+        Command::Scan(args) => run_scan(&staged_root(args)?, Mode::Scan),
+        Command::Check(args) => run_scan(&staged_root(args)?, Mode::Check),
+        Command::DryRun(args) => run_scan(&staged_root(args)?, Mode::DryRun),
+        Command::Baseline(args) => run_baseline(&staged_root(args)?),
         Command::Explain(args) => run_explain(&args),
         Command::Rules(args) => run_rules(&args),
     }
+}
+
+/// `--staged` without PATH scans what the commit will hold, wherever in the repository it is
+/// run from: the root becomes the repository's top level (as a path relative to the working
+/// directory, so reported paths still open from here). Outside a git repository this is an
+/// error that says so.
+fn staged_root(mut args: ScanArgs) -> Result<ScanArgs> {
+    if args.staged && args.path.is_none() {
+        args.path = Some(crate::staged::top_level_from(Path::new("."))?);
+    }
+    Ok(args)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -200,18 +211,18 @@ fn remote_options(args: &ScanArgs) -> crate::sources::fetch::RemoteOptions {
 
 /// Builds the scan request and loads config and baseline for a scan-like command.
 fn prepare(args: &ScanArgs) -> Result<(ScanRequest, Config, Option<Baseline>)> {
-    if !args.path.exists() {
-        bail!("path not found: {}", args.path.display());
+    if !args.root().exists() {
+        bail!("path not found: {}", args.root().display());
     }
-    let (config, _) = Config::load(args.config.as_deref(), &args.path)?;
+    let (config, _) = Config::load(args.config.as_deref(), args.root())?;
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let max_file_size = args
         .max_file_size
         .or(config.scan.max_file_size)
         .unwrap_or(crate::cli::DEFAULT_MAX_FILE_SIZE);
     let request = ScanRequest {
-        root: args.path.clone(),
-        root_display: scan::display_root(&args.path),
+        root: args.root().to_path_buf(),
+        root_display: scan::display_root(args.root()),
         staged: args.staged,
         walk: WalkOptions {
             max_file_size,
@@ -336,8 +347,8 @@ fn with_dry_run(
     environments.sort();
     environments.dedup();
     let lookup = |name: &str| std::env::var(name).ok();
-    let root = if args.path.is_dir() {
-        args.path.clone()
+    let root = if args.root().is_dir() {
+        args.root().to_path_buf()
     } else {
         std::path::PathBuf::from(".")
     };
@@ -404,9 +415,10 @@ fn run_baseline(args: &ScanArgs) -> Result<i32> {
 fn write_baseline(args: &ScanArgs, baseline: &Baseline) -> Result<i32> {
     let path = match &args.output.output {
         Some(p) => p.clone(),
-        None if args.path.is_dir() => args.path.join(baseline::DEFAULT_FILE),
+        None if args.root().is_dir() => args.root().join(baseline::DEFAULT_FILE),
         None => Path::new(baseline::DEFAULT_FILE).to_path_buf(),
     };
+    create_parent(&path)?;
     baseline.save(&path)?;
     if !args.output.quiet {
         eprintln!(
@@ -538,10 +550,7 @@ fn emit(report: &Report, args: &ScanArgs, extra: &[ReportSpec], failed: bool) ->
     for spec in extra {
         let rendered = report::render(report, spec.format, &plain)?;
         let path = &spec.path;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-        }
+        create_parent(path)?;
         std::fs::write(path, rendered)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
@@ -579,10 +588,20 @@ fn emit(report: &Report, args: &ScanArgs, extra: &[ReportSpec], failed: bool) ->
     Ok(())
 }
 
+/// Creates the folders a report file goes into, so that `-o out/credgate.sarif` and
+/// `--report sarif=out/credgate.sarif` behave alike on a fresh checkout.
+fn create_parent(path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    Ok(())
+}
+
 /// Writes text to `--output` or standard output.
 fn write_output(out: &OutputArgs, text: &str) -> Result<()> {
     match &out.output {
         Some(path) => {
+            create_parent(path)?;
             std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
         }
         None => {

@@ -1,4 +1,4 @@
-//! Command-line definitions (clap derive). The contract is DESIGN.md "Command line".
+//! Command-line definitions (clap derive). The contract is docs/design.md "Command line".
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -16,7 +16,8 @@ use std::path::PathBuf;
                   credgate check --env production       scan, then a live token request for production\n  \
                   credgate explain AADSTS7000215        what the error means and how to fix it\n  \
                   credgate scan --format sarif -o credgate.sarif\n\n\
-                  Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, config or internal error."
+                  Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, config or internal error.\n\n\
+                  The contract (commands, exit codes, rule ids, JSON report): docs/design.md in the credgate repository."
 )]
 pub struct Cli {
     /// What to do.
@@ -24,7 +25,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The subcommands of DESIGN.md.
+/// The subcommands of docs/design.md.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan, check consistency and dry-run where credentials are available (the CI default).
@@ -66,7 +67,7 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 pub enum Format {
     /// Human-readable, grouped by file, coloured on a terminal.
     Text,
-    /// The JSON report of DESIGN.md.
+    /// The JSON report of docs/design.md (schema_version 1).
     Json,
     /// SARIF 2.1.0 for code scanning.
     Sarif,
@@ -97,7 +98,7 @@ pub struct OutputArgs {
     /// Output format [default: text; github when GITHUB_ACTIONS=true; azure-devops when TF_BUILD=True].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Write the report to this file instead of standard output.
+    /// Write the report to this file instead of standard output (missing folders are created).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Never colour the output (NO_COLOR is honoured too).
@@ -115,9 +116,10 @@ pub struct OutputArgs {
 /// Flags of `check`, `scan`, `dry-run` and `baseline`.
 #[derive(Debug, Args, Clone)]
 pub struct ScanArgs {
-    /// Repository root to scan.
-    #[arg(default_value = ".")]
-    pub path: PathBuf,
+    /// Repository root to scan [default: `.`; with --staged, the top level of the git
+    /// repository the working directory is in, so a commit from a subfolder is scanned whole].
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
     /// Configuration file [default: credgate.toml at the root, if present].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -191,6 +193,16 @@ pub struct ScanArgs {
     /// Report and output options.
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+impl ScanArgs {
+    /// The folder to scan: PATH as given, else `.` (the command resolves the `--staged` default
+    /// before it reads this).
+    pub fn root(&self) -> &std::path::Path {
+        self.path
+            .as_deref()
+            .unwrap_or_else(|| std::path::Path::new("."))
+    }
 }
 
 /// One `--report FORMAT=FILE`: the same report rendered in another format into a file, so one

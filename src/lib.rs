@@ -1,6 +1,6 @@
 //! credgate: a pre-deploy gate for Microsoft Entra ID app credentials.
 //!
-//! The pipeline (DESIGN.md): extractors and the secret scanner turn files into `Fact`s and
+//! The pipeline (docs/design.md): extractors and the secret scanner turn files into `Fact`s and
 //! `Finding`s, checks are pure functions over them, and reporters render one `Report`.
 //! I/O lives only at the edges: [`walk`] and [`staged`] read files, [`app`] writes reports.
 // credgate runs in CI next to production secrets: a panic there is a failed deploy gate, and a

@@ -103,7 +103,7 @@ impl fmt::Display for Location {
 /// One problem credgate found, ready for every reporter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    /// Stable rule id from DESIGN.md (`azure-client-secret`, `cross-env-client-id`, …).
+    /// Stable rule id from docs/design.md (`azure-client-secret`, `cross-env-client-id`, …).
     pub rule_id: String,
     /// Severity after configuration overrides.
     pub severity: Severity,
@@ -204,7 +204,7 @@ pub enum Field {
 }
 
 impl Field {
-    /// The snake_case name of the field, as in DESIGN.md.
+    /// The snake_case name of the field, as in docs/design.md.
     pub fn as_str(self) -> &'static str {
         match self {
             Field::TenantId => "tenant_id",
@@ -376,7 +376,7 @@ pub struct EnvironmentSummary {
 pub struct DryRunResult {
     /// Canonical environment name.
     pub environment: String,
-    /// One of the statuses of DESIGN.md (`ok`, `invalid_secret`, `timeout`, …).
+    /// One of the statuses of docs/design.md (`ok`, `invalid_secret`, `timeout`, …).
     pub status: String,
     /// The first AADSTS code of the error answer, when there was one.
     pub aadsts: Option<u32>,

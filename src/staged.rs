@@ -78,6 +78,28 @@ fn git_output(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
     Ok(out.stdout)
 }
 
+/// The top level of the git repository holding `dir`, as a path relative to `dir` (`.` when
+/// `dir` is the top level, `../..` two folders down), from `git rev-parse --show-cdup`. Outside
+/// a repository, or without git, the error says which and that `--staged` needs one.
+pub fn top_level_from(dir: &Path) -> Result<PathBuf> {
+    let cdup = git_output(dir, &["rev-parse", "--show-cdup"]).map_err(|e| {
+        anyhow!(
+            "--staged reads the git index, but {} is not inside a git repository ({e}); run it \
+             in a checkout or pass the folder to scan",
+            dir.display()
+        )
+    })?;
+    let cdup = String::from_utf8_lossy(&cdup);
+    let up = cdup.trim().trim_end_matches('/');
+    Ok(if up.is_empty() {
+        dir.to_path_buf()
+    } else if dir == Path::new(".") {
+        PathBuf::from(up)
+    } else {
+        dir.join(up)
+    })
+}
+
 /// Calls `visit` with the staged content of every added, copied, modified, renamed or
 /// type-changed file under `root` (paths relative to `root`). Binary and oversized blobs, symlinks
 /// and submodules are skipped and counted like the walker does.

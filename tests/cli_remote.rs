@@ -167,3 +167,69 @@ fn a_rejected_token_is_reported_and_the_scan_goes_on() {
     assert_eq!(report["environments"][0]["name"], "staging");
     assert_no_leak(&String::from_utf8_lossy(&out.stdout), TOKEN, "stdout");
 }
+
+/// A reusable workflow whose job deploys to `${{ inputs.environment }}`: the callers' environments.
+const REUSABLE_DEPLOY: &str = "on:\n  workflow_call:\n    inputs:\n      environment: {type: string}\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    environment: ${{ inputs.environment }}\n    steps:\n      - uses: azure/login@v2\n        with:\n          client-id: ${{ vars.AZURE_CLIENT_ID }}\n          tenant-id: ${{ vars.AZURE_TENANT_ID }}\n          client-secret: ${{ secrets.AZURE_CLIENT_SECRET }}\n";
+
+/// `credgate check` of a repository with [`REUSABLE_DEPLOY`] and `caller` as its caller.
+fn check_reusable(caller: &str) -> serde_json::Value {
+    let api = github_stand_in();
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".github/workflows/deploy.yml", REUSABLE_DEPLOY);
+    write(dir.path(), ".github/workflows/release.yml", caller);
+    let out = credgate()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--format", "json", "--fail-on", "never", "--authority-host"])
+        .arg(format!("http://127.0.0.1:{}", closed_port()))
+        .env("GITHUB_API_URL", api.url())
+        .env("GITHUB_REPOSITORY", "contoso/shipments")
+        .env("GITHUB_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert_no_leak(&String::from_utf8_lossy(&out.stdout), TOKEN, "stdout");
+    json(&out.stdout)
+}
+
+/// `(environment, file:line)` of every `missing-credential` finding placed in a file (those on
+/// the platform's own lists, "staging defines it, production does not", have no file).
+fn missing_at(report: &serde_json::Value) -> Vec<(String, String)> {
+    findings(report, "missing-credential")
+        .iter()
+        .filter(|f| f["file"].is_string())
+        .map(|f| {
+            (
+                f["environment"].as_str().unwrap_or("-").to_string(),
+                format!("{}:{}", f["file"].as_str().unwrap_or("-"), f["line"]),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_reusable_workflows_secrets_are_checked_for_each_callers_environment() {
+    // Both callers pass their secrets on: the called job's `secrets.AZURE_CLIENT_SECRET` must
+    // exist for each environment, and production (the stand-in) has none.
+    let inherit = "on: push\njobs:\n  staging:\n    uses: ./.github/workflows/deploy.yml\n    with:\n      environment: staging\n    secrets: inherit\n  production:\n    uses: ./.github/workflows/deploy.yml\n    with:\n      environment: production\n    secrets: inherit\n";
+    let report = check_reusable(inherit);
+    assert_eq!(
+        missing_at(&report),
+        vec![(
+            "production".to_string(),
+            ".github/workflows/deploy.yml:14".to_string()
+        )],
+        "{report:#}"
+    );
+
+    // An explicit mapping: the name the platform must define is the caller's, not the callee's.
+    let mapped = "on: push\njobs:\n  staging:\n    uses: ./.github/workflows/deploy.yml\n    with:\n      environment: staging\n    secrets: inherit\n  production:\n    uses: ./.github/workflows/deploy.yml\n    with:\n      environment: production\n    secrets:\n      AZURE_CLIENT_SECRET: ${{ secrets.PROD_CLIENT_SECRET }}\n";
+    let report = check_reusable(mapped);
+    assert_eq!(
+        missing_at(&report),
+        vec![(
+            "production".to_string(),
+            ".github/workflows/release.yml:13".to_string()
+        )],
+        "{report:#}"
+    );
+}

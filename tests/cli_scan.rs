@@ -334,6 +334,65 @@ fn explain_known_and_unknown_codes() {
     assert_eq!(json["code"], 700016);
 }
 
+/// The codes seen on real tenants beyond the dry-run's own: the disabled or unknown app, a
+/// missing request parameter, a request naming no tenant.
+#[test]
+fn explain_covers_70001_900144_and_50059() {
+    for (code, status, words) in [
+        ("AADSTS70001", "app_disabled", "UnauthorizedClient"),
+        ("aadsts900144", "invalid_client", "parameter"),
+        ("50059", "tenant_not_found", "MissingTenantRealm"),
+    ] {
+        let out = credgate().args(["explain", code]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{code}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains(words) && text.contains("1."),
+            "{code}: {text}"
+        );
+        let out = credgate()
+            .args(["explain", code, "--format", "json"])
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["status"], status, "{code}");
+    }
+}
+
+/// `-o` into folders that do not exist creates them, as `--report` does; the summary line gives
+/// a small scan in KB, not "0.0 MB".
+#[test]
+fn output_file_in_a_missing_folder_and_sizes_in_kb() {
+    let work = tempfile::tempdir().unwrap();
+    write(work.path(), "repo/notes.txt", &"x".repeat(2_500));
+    let out = credgate()
+        .current_dir(work.path())
+        .args(["scan", "repo", "--no-color", "-o", "out/reports/scan.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(work.path().join("out/reports/scan.txt")).unwrap();
+    assert!(text.contains("1 file scanned (2.5 KB)"), "{text}");
+    // Baselines too.
+    let out = credgate()
+        .current_dir(work.path())
+        .args(["baseline", "repo", "-o", "new/dir/baseline.json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(work.path().join("new/dir/baseline.json").is_file());
+}
+
 #[test]
 fn help_shows_examples_for_every_command() {
     for cmd in ["check", "scan", "dry-run", "explain", "rules", "baseline"] {

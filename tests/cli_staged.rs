@@ -138,3 +138,69 @@ fn staged_mode_skips_oversized_blobs_and_reads_the_next_one() {
     assert_eq!(findings.len(), 1, "{json:#}");
     assert_eq!(findings[0]["file"], "b.env");
 }
+
+/// `scan --staged` from a subfolder (no PATH) scans the whole commit: the repository's staged
+/// files, named relative to the repository; an explicit PATH still narrows it.
+#[test]
+fn staged_mode_from_a_subfolder_scans_the_repositorys_staged_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    let secret = entra_secret(7);
+    write(
+        root,
+        "config/app.env",
+        &format!("AZURE_CLIENT_SECRET={secret}\n"),
+    );
+    write(root, "src/api/main.rs", "fn main() {}\n");
+    git(root, &["add", "."]);
+    let sub = root.join("src/api");
+
+    let out = credgate()
+        .current_dir(&sub)
+        .args(["scan", "--staged", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["files_scanned"], 2, "{json:#}");
+    assert_eq!(json["root"], "../..");
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{json:#}");
+    assert_eq!(findings[0]["file"], "config/app.env");
+    common::assert_no_leak(&String::from_utf8_lossy(&out.stdout), &secret, "stdout");
+
+    // `scan --staged .` means this folder only.
+    let out = credgate()
+        .current_dir(&sub)
+        .args(["scan", "--staged", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["files_scanned"], 1, "{json:#}");
+}
+
+/// Without PATH and outside a repository, `--staged` says why it cannot run.
+#[test]
+fn staged_mode_without_path_outside_git_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = credgate()
+        .current_dir(dir.path())
+        .args(["scan", "--staged"])
+        .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--staged reads the git index")
+            && stderr.contains("not inside a git repository"),
+        "{stderr}"
+    );
+}

@@ -120,3 +120,121 @@ fn copyable_templates(root: &str) -> Vec<String> {
     found.sort();
     found
 }
+
+fn design() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/design.md")).unwrap()
+}
+
+/// docs/design.md is the contract: every rule `credgate rules` lists is in its rule table.
+#[test]
+fn design_lists_every_rule_id() {
+    let text = design();
+    for rule in credgate::rules::RULES {
+        let row = format!("| `{}` | {} |", rule.id, rule.severity);
+        assert!(
+            text.contains(&row),
+            "docs/design.md has no rule-table row starting {row:?}"
+        );
+    }
+}
+
+/// Every flag the scan-like commands accept (but the hidden one the Action sets) is in
+/// docs/design.md's command line section, and every command is too.
+#[test]
+fn design_lists_every_command_and_flag() {
+    use clap::CommandFactory;
+    let text = design();
+    let mut cli = credgate::cli::Cli::command();
+    let help = cli.render_long_help().to_string();
+    assert!(
+        help.contains("docs/design.md"),
+        "--help points at the contract: {help}"
+    );
+    let mut missing = Vec::new();
+    for command in cli.get_subcommands().filter(|c| c.get_name() != "help") {
+        let name = command.get_name();
+        assert!(
+            text.contains(&format!("credgate {name}")),
+            "docs/design.md does not show `credgate {name}`"
+        );
+        for arg in command.get_arguments().filter(|a| !a.is_hide_set()) {
+            if let Some(long) = arg.get_long() {
+                if ["help", "version"].contains(&long) {
+                    continue;
+                }
+                let flag = format!("--{long}");
+                let documented = text.match_indices(&flag).any(|(at, _)| {
+                    text[at + flag.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !c.is_alphanumeric() && c != '-')
+                });
+                if !documented {
+                    missing.push(format!("{flag} (of {name})"));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/design.md does not document {missing:?}"
+    );
+}
+
+/// The files docs/design.md names exist, so the map of the code cannot drift from the tree.
+#[test]
+fn design_names_only_files_that_exist() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let text = design();
+    for piece in text.split('`').skip(1).step_by(2) {
+        // Files (with an extension) and folders (written with a trailing `/`); other words
+        // such as `src/Api` are examples of a user's layout.
+        let named = piece.ends_with('/')
+            || piece
+                .rsplit('/')
+                .next()
+                .is_some_and(|name| name.contains('.'));
+        let path = piece.trim_end_matches('/');
+        let local = ["src/", "tests/", "docs/", "templates/"]
+            .iter()
+            .any(|p| path.starts_with(p));
+        if named && local && !path.contains(['*', '<', '{', ' ', '…']) {
+            let full = std::path::Path::new(root).join(path);
+            assert!(
+                full.exists(),
+                "docs/design.md names {path}, which does not exist"
+            );
+        }
+    }
+}
+
+/// Nothing in the repository points at a design file it does not have (the upper-case one
+/// the project started from): the contract is docs/design.md.
+#[test]
+fn no_reference_to_a_missing_design_file() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stack = vec![root.join("src"), root.join("tests"), root.join("docs")];
+    let mut files = vec![root.join("README.md"), root.join("SECURITY.md")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "rs" || e == "md" || e == "py")
+            {
+                files.push(path);
+            }
+        }
+    }
+    let needle = ["DESIGN", ".md"].concat();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        assert!(
+            !text.contains(&needle),
+            "{} cites {needle}; the contract is docs/design.md",
+            file.display()
+        );
+    }
+}

@@ -109,6 +109,21 @@ fn plant(root: &Path) -> Planted {
         "azure-pipelines.yml",
         &format!("trigger: [main]\nsteps:\n  - script: git clone https://build:{file_pat}@dev.azure.com/acme/_git/shop\n"),
     );
+    // A reusable workflow and its callers: secrets reach the inventory through a caller's
+    // `secrets:` mapping, a called job's step `env:` and an azure/login `creds` literal.
+    let called_secret = entra_secret(1009);
+    let mapped_secret = entra_secret(1010);
+    let creds_secret = entra_secret(1011);
+    write(
+        root,
+        ".github/workflows/deploy.yml",
+        &format!("on:\n  workflow_call:\n    inputs:\n      environment: {{type: string}}\njobs:\n  deploy:\n    environment: ${{{{ inputs.environment }}}}\n    steps:\n      - uses: azure/login@v2\n        with:\n          creds: '{{\"clientId\": \"{STAGING_CLIENT}\", \"clientSecret\": \"{creds_secret}\", \"tenantId\": \"{TENANT}\"}}'\n      - run: ./deploy.sh\n        env:\n          AZURE_CLIENT_SECRET: {called_secret}\n"),
+    );
+    write(
+        root,
+        ".github/workflows/release.yml",
+        &format!("on: push\njobs:\n  staging:\n    uses: ./.github/workflows/deploy.yml\n    with:\n      environment: staging\n    secrets:\n      AZURE_CLIENT_SECRET: {mapped_secret}\n  production:\n    uses: ./.github/workflows/deploy.yml\n    with:\n      environment: production\n    secrets: inherit\n"),
+    );
     let cert_text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/certs/combined_encrypted.pem"),
     )
@@ -139,6 +154,12 @@ fn plant(root: &Path) -> Planted {
             staging.clone(),
         ),
         ("plain AZURE_CLIENT_SECRET".into(), plain.clone()),
+        ("reusable workflow step secret".into(), called_secret),
+        (
+            "reusable workflow caller's mapped secret".into(),
+            mapped_secret,
+        ),
+        ("azure/login creds secret".into(), creds_secret),
         ("PAT in azure-pipelines.yml".into(), file_pat),
         ("AZURE_DEVOPS_TOKEN".into(), ado_pat.clone()),
         ("GITHUB_TOKEN".into(), github_token.clone()),

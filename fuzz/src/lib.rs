@@ -74,7 +74,21 @@ impl Lines {
 /// notes as problems.
 pub fn check_file_facts(path: &str, text: &str, out: &FileFacts) {
     let lines = Lines::new(text);
-    for fact in &out.facts {
+    // Facts and references of reusable-workflow jobs and their callers wait for the inventory
+    // to give them environments; they keep the same promises.
+    let pending = out
+        .reusable_jobs
+        .iter()
+        .map(|job| &job.job)
+        .chain(out.workflow_calls.iter().filter_map(|call| call.pending.as_ref()));
+    let mut waiting_facts = Vec::new();
+    for job in pending {
+        waiting_facts.extend(job.facts.iter());
+        for (_, _, location) in &job.references {
+            lines.check(path, location, "reference of a reusable-workflow job");
+        }
+    }
+    for fact in out.facts.iter().chain(waiting_facts) {
         lines.check(
             path,
             &fact.location,

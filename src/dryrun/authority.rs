@@ -1,4 +1,4 @@
-//! Where a secret may be sent. DESIGN.md: "Secrets go only to a trusted authority." The token
+//! Where a secret may be sent. docs/design.md: "Secrets go only to a trusted authority." The token
 //! endpoint host comes from a built-in allow-list of Entra clouds unless the *user* overrides it
 //! (`--authority-host` / `AZURE_AUTHORITY_HOST`); an authority written in a repository file can
 //! only pick one of the allow-listed clouds, never another host. Plain `http://` is accepted

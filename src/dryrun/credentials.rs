@@ -1,5 +1,5 @@
 //! Which tenant, client id and credential each environment's dry-run uses, and where each came
-//! from. DESIGN.md "Where values come from", first match wins per value:
+//! from. docs/design.md "Where values come from", first match wins per value:
 //!
 //! 1. `credgate.toml` `[environments.<name>]`: `client_secret_env`, `tenant_id_env`,
 //!    `client_id_env`, `certificate_path_env` (+ `certificate_password_env`) name variables;

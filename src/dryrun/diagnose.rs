@@ -12,7 +12,7 @@ pub const UNREACHED: &[&str] = &["timeout", "unreachable", "server_error", "thro
 /// What an answer says, reduced to the parts that are safe to report.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Diagnosis {
-    /// A DESIGN.md status (`ok`, `invalid_secret`, …).
+    /// A docs/design.md status (`ok`, `invalid_secret`, …).
     pub status: String,
     /// The first AADSTS code of `error_codes`.
     pub aadsts: Option<u32>,

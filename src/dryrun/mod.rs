@@ -1,5 +1,5 @@
 //! Live token dry-run: per environment, a real client-credentials token request, run in
-//! parallel, and every failure explained (DESIGN.md "Dry-run"). This is the one part of credgate
+//! parallel, and every failure explained (docs/design.md "Dry-run statuses"). This is the one part of credgate
 //! that sends credentials anywhere, so it is built around three guarantees: secrets go only to an
 //! allow-listed authority ([`authority`]), nothing secret reaches output ([`diagnose`] keeps no
 //! message text, tokens are only decoded in [`claims`]), and a fault is never a pass ([`run`]).

@@ -471,7 +471,7 @@ async fn on_success(
     out
 }
 
-/// Values that cannot work, reported without sending anything (DESIGN.md "Bad input").
+/// Values that cannot work, reported without sending anything (docs/design.md "Rules that are never bent").
 fn local_problems(r: &Resolved) -> Vec<Finding> {
     let mut out = Vec::new();
     let env = &r.environment;

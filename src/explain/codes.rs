@@ -4,7 +4,7 @@
 //! change only. Entries are sorted by code (a unit test enforces it) so a reader finds a code the
 //! way `credgate explain` does.
 //!
-//! Where a code is not in the dry-run status list of DESIGN.md, the comment above its entry says
+//! Where a code is not in the dry-run status list of docs/design.md, the comment above its entry says
 //! why it maps to the status it does.
 
 use super::AadstsCode;
@@ -25,7 +25,7 @@ pub static CODES: &[AadstsCode] = &[
     // Not a dry-run status of its own: a client-credentials request carries no redirect URI, so
     // this only reaches credgate from the app's interactive sign-in. It is a mismatch between the
     // client's configuration and its registration, hence the client-error bucket
-    // `invalid_client` ("70002 and other client errors" in DESIGN.md).
+    // `invalid_client` ("70002 and other client errors" in docs/design.md).
     AadstsCode {
         code: 50011,
         name: "InvalidReplyTo",
@@ -51,6 +51,32 @@ pub static CODES: &[AadstsCode] = &[
              that point at localhost or at another environment's host.",
         ],
         doc_url: "https://learn.microsoft.com/entra/identity-platform/how-to-add-redirect-uri",
+    },
+    // Not in the dry-run status list. No tenant could be determined at all, so nothing could be
+    // looked up: the tenant bucket `tenant_not_found` is where the fix lies (name the tenant).
+    AadstsCode {
+        code: 50059,
+        name: "MissingTenantRealmAndNoUserInformationProvided",
+        status: "tenant_not_found",
+        http_status: 400,
+        meaning: "Entra could not tell which tenant the request is for: the authority URL names \
+                  none that it can use. An app-only request carries no signed-in user whose home \
+                  tenant could stand in for it.",
+        culprit: "The tenant id or authority: an empty tenant variable, an authority ending in \
+                  `/common` or `/organizations` for a client-credentials request, or a template \
+                  that dropped the tenant segment from the URL.",
+        steps: &[
+            "Look at the token URL the failing code builds: it must read \
+             `https://login.microsoftonline.com/<tenant-id>/oauth2/v2.0/token` with a real \
+             tenant in the middle.",
+            "Set the tenant to the Directory (tenant) ID GUID from the app's Overview blade, or \
+             a verified domain of that tenant; app-only requests cannot use `common` or \
+             `organizations`.",
+            "Check that the variable holding the tenant is defined for this environment: a \
+             missing GitHub secret becomes an empty string. credgate's `missing-credential` rule \
+             reports an environment that lacks the tenant id the others have.",
+        ],
+        doc_url: FIND_TENANT,
     },
     // Microsoft's reference gives no error name for 50194; the name is Entra's own error
     // message, shortened, so it matches what users find in their logs. The fix is the
@@ -131,6 +157,36 @@ pub static CODES: &[AadstsCode] = &[
              token lacks.",
         ],
         doc_url: "https://learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent",
+    },
+    // Not in the dry-run status list. Microsoft's reference describes UnauthorizedClient as "the
+    // application is disabled", and its troubleshooting article for the code covers an app that
+    // cannot be found in the directory; the reference wording decides: `app_disabled`.
+    AadstsCode {
+        code: 70001,
+        name: "UnauthorizedClient",
+        status: "app_disabled",
+        http_status: 400,
+        meaning: "Entra refuses to issue tokens to this client in this tenant. Microsoft's \
+                  reference gives a disabled application as the reason; older endpoints return \
+                  the same code when the application cannot be found in the directory the \
+                  request went to.",
+        culprit: "The app's state or the tenant: sign-in disabled on the enterprise application, \
+                  the registration deleted, or a client id used against a tenant that has no \
+                  such app (another environment's tenant, a test tenant).",
+        steps: &[
+            "Open Enterprise applications, search for the client id, and check Properties > \
+             Enabled for users to sign-in? is Yes; `az ad sp show --id <client-id> --query \
+             accountEnabled` says the same.",
+            "If the app cannot be found, compare the tenant in the authority with the tenant \
+             the app was registered in: credgate's `tenant-id-mismatch` and \
+             `cross-env-client-id` rules catch one environment wired to another's tenant or \
+             app.",
+            "A deleted registration can be restored for 30 days from App registrations > \
+             Deleted applications; after that, register a new app and update every \
+             environment that used the old client id.",
+            "Rerun `credgate dry-run` for the environment to confirm the token is issued.",
+        ],
+        doc_url: REFERENCE,
     },
     AadstsCode {
         code: 70002,
@@ -490,6 +546,33 @@ pub static CODES: &[AadstsCode] = &[
         ],
         doc_url: FIND_TENANT,
     },
+    // Not in the dry-run status list. A required form parameter was missing from the token
+    // request: a fault in how the client builds the request, so the client-error bucket
+    // `invalid_client` ("70002 and other client errors").
+    AadstsCode {
+        code: 900144,
+        name: "The request body must contain the following parameter",
+        status: "invalid_client",
+        http_status: 400,
+        meaning: "The token request lacked a parameter the flow requires; the message names it \
+                  (`client_id`, `grant_type`, `scope` or `client_secret`). Entra did not get as \
+                  far as checking any credential.",
+        culprit: "A value that never reached the request: an empty or undefined variable for the \
+                  client id or scope, a body sent as JSON instead of form-encoded, or a tool \
+                  argument dropped by a script.",
+        steps: &[
+            "Read which parameter the message names, then find the setting that feeds it in this \
+             environment (`AZURE_CLIENT_ID`, the scope, the secret).",
+            "Check the variable is defined for the job that ran: GitHub turns an undefined \
+             `${{ secrets.X }}` into an empty string and Azure Pipelines leaves `$(X)` as text. \
+             credgate's `missing-credential` rule reports an environment that lacks what the \
+             others have.",
+            "When calling the endpoint by hand, post \
+             `application/x-www-form-urlencoded` with `grant_type=client_credentials`, \
+             `client_id`, a credential and `scope=<resource>/.default`.",
+        ],
+        doc_url: CLIENT_CREDENTIALS,
+    },
     // Microsoft's reference gives no error name for 1002012; the name is Entra's own error
     // message, shortened, so it matches what users find in their logs.
     AadstsCode {
@@ -582,7 +665,7 @@ pub static CODES: &[AadstsCode] = &[
     },
     // Microsoft's reference gives no error name for 7000218; the name is Entra's own error
     // message, shortened, so it matches what users find in their logs. No credential reached Entra at all, so this is the client-error
-    // bucket `invalid_client`, as DESIGN.md asks for "other client errors".
+    // bucket `invalid_client`, as docs/design.md asks for "other client errors".
     AadstsCode {
         code: 7000218,
         name: "The request body must contain 'client_assertion' or 'client_secret'",

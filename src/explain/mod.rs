@@ -25,7 +25,7 @@ pub struct AadstsCode {
     /// `InvalidClientSecretExpiredKeysProvided`); for codes the reference lists without a name,
     /// Entra's own error message, shortened, so the title matches what users find in their logs.
     pub name: &'static str,
-    /// The credgate dry-run status this code maps to (DESIGN.md's status list), so the dry-run
+    /// The credgate dry-run status this code maps to (docs/design.md's status list), so the dry-run
     /// and `explain` classify a failure the same way.
     pub status: &'static str,
     /// The HTTP status Entra typically answers with: 401 for credential failures, 400 otherwise.
@@ -142,7 +142,7 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
-    /// DESIGN.md's dry-run statuses, in its order.
+    /// docs/design.md's dry-run statuses, in its order.
     const DESIGN_STATUSES: &[&str] = &[
         "ok",
         "invalid_secret",
@@ -165,7 +165,7 @@ mod tests {
         "unexpected",
     ];
 
-    /// Codes the brief requires, with the status DESIGN.md (or the brief) assigns.
+    /// Codes the brief requires, with the status docs/design.md assigns.
     const REQUIRED: &[(u32, &str)] = &[
         (7000215, "invalid_secret"),
         (7000222, "expired_secret"),
@@ -190,6 +190,9 @@ mod tests {
         (500011, ""),
         (700025, ""),
         (90014, ""),
+        (70001, "app_disabled"),
+        (900144, "invalid_client"),
+        (50059, "tenant_not_found"),
     ];
 
     #[test]

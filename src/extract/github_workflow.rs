@@ -23,14 +23,16 @@
 mod expressions;
 mod login;
 mod paths;
+pub mod reusable;
 mod scopes;
 pub(crate) mod shared;
 
 use super::yaml::{self, Node};
 use super::{keys, FileFacts};
 use crate::model::{Fact, Location, ReferenceKind, ScopedReference};
+use reusable::{PendingJob, ReusableJob, WorkflowCall};
 use scopes::Scope;
-use shared::{fact_at, field_of, for_each_scalar, resolve_path, SourceText, Span};
+use shared::{fact_at, field_of, for_each_scalar, SourceText, Span};
 
 /// The `source` of every fact this extractor produces.
 pub const SOURCE: &str = "github-workflow";
@@ -78,8 +80,31 @@ struct JobYield {
     files: Vec<String>,
 }
 
+impl JobYield {
+    /// The yield of a job whose environments are not known yet; a `${{ matrix.KEY }}` value
+    /// stays the expression, since no matrix row decides it.
+    fn pending(&self) -> PendingJob {
+        let mut files = self.files.clone();
+        files.sort();
+        files.dedup();
+        PendingJob {
+            facts: self
+                .facts
+                .iter()
+                .chain(self.matrix_facts.iter().map(|(_, f)| f))
+                .cloned()
+                .collect(),
+            references: self.references.clone(),
+            files,
+        }
+    }
+}
+
 impl Workflow<'_> {
     fn document(&mut self, document: &Node) {
+        self.out
+            .workflow_calls
+            .extend(reusable::dispatch_call(self.path, document));
         if let Some(env) = document.get("env") {
             let mut facts = JobYield::default();
             self.mapping_facts(env, &[], &mut facts);
@@ -94,19 +119,30 @@ impl Workflow<'_> {
         };
         for (_, job) in jobs.entries() {
             if job.is_map() {
-                self.job(job, default_dir);
+                self.job(document, job, default_dir);
             }
         }
     }
 
-    fn job(&mut self, job: &Node, default_dir: &str) {
+    fn job(&mut self, document: &Node, job: &Node, default_dir: &str) {
         let scopes = scopes::job_scopes(job);
         for scope in &scopes {
             if !self.out.declared_environments.contains(&scope.name) {
                 self.out.declared_environments.push(scope.name.clone());
             }
         }
-        let scoped = !scopes.is_empty();
+        // A job deploying to `${{ inputs.X }}`, or calling a local reusable workflow without an
+        // environment of its own, gets its environments once the callers are known.
+        let by_input = if scopes.is_empty() {
+            reusable::input_environment(job)
+        } else {
+            None
+        };
+        let called = job
+            .get_str("uses")
+            .and_then(|uses| reusable::local_workflow(self.path, uses));
+        let deferred = scopes.is_empty() && (by_input.is_some() || called.is_some());
+        let scoped = !scopes.is_empty() || deferred;
         let job_dir = working_directory(job).unwrap_or(default_dir);
         let mut got = JobYield::default();
 
@@ -122,15 +158,40 @@ impl Workflow<'_> {
                     self.mapping_facts(inputs, &[uses], &mut got);
                 }
             }
-            if scoped && uses.trim_start().starts_with("./") {
-                got.files.extend(resolve_path("", uses.trim()));
-            }
+        }
+        if scoped {
+            got.files.extend(called.clone());
         }
         for step in job.get("steps").map(Node::items).unwrap_or(&[]) {
             self.step(step, job_dir, scoped, &mut got);
         }
         if scoped {
             self.references(job, &mut got.references);
+        }
+        if let Some(workflow) = called {
+            let pending = deferred.then(|| got.pending());
+            self.out.workflow_calls.push(WorkflowCall {
+                caller: self.path.to_string(),
+                workflow,
+                inputs: reusable::call_inputs(job),
+                forwarded: reusable::forwarded_inputs(job),
+                inherits_secrets: reusable::inherits_secrets(job),
+                pending,
+            });
+            if deferred {
+                return;
+            }
+        }
+        if let Some((input, prefix, suffix)) = by_input {
+            self.out.reusable_jobs.push(ReusableJob {
+                workflow: self.path.to_string(),
+                default: reusable::input_default(document, &input),
+                input,
+                prefix,
+                suffix,
+                job: got.pending(),
+            });
+            return;
         }
         self.attribute(got, &scopes);
     }

@@ -45,6 +45,55 @@ const CONFIG_DIRS: &[&str] = &[
     ".azure",
 ];
 
+/// Folders where teams keep Azure Pipelines definitions and templates; a YAML file there with a
+/// top-level pipeline key is read as one, whatever else it holds.
+const PIPELINE_DIRS: &[&str] = &[
+    ".azuredevops",
+    ".azure-pipelines",
+    "azure-pipelines",
+    ".pipelines",
+    "pipelines",
+];
+
+/// Top-level keys of an Azure Pipelines file or template (pipeline, stages, jobs, steps or
+/// variables template).
+const PIPELINE_KEYS: &[&[u8]] = &[
+    b"stages:",
+    b"jobs:",
+    b"steps:",
+    b"variables:",
+    b"extends:",
+    b"parameters:",
+    b"trigger:",
+    b"pr:",
+    b"resources:",
+    b"schedules:",
+    b"pool:",
+];
+
+/// A name that says "pipeline": `deploy.pipeline.yml`, `release-pipeline.yaml`,
+/// `ci_pipelines.yml`, `pipeline.yml` (the extension already checked).
+fn is_pipeline_name(name: &str) -> bool {
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    ["pipeline", "pipelines"].iter().any(|word| {
+        stem == *word
+            || stem
+                .strip_suffix(word)
+                .is_some_and(|rest| rest.ends_with(['.', '-', '_']))
+    })
+}
+
+/// Whether `key` starts a line of the first 64 KiB (a top-level YAML key).
+fn at_line_start(bytes: &[u8], key: &[u8]) -> bool {
+    let head = bytes.get(..64 * 1024).unwrap_or(bytes);
+    memchr::memmem::find_iter(head, key).any(|i| i == 0 || head.get(i - 1) == Some(&b'\n'))
+}
+
+/// Whether the file has any top-level Azure Pipelines key.
+fn has_pipeline_key(bytes: &[u8]) -> bool {
+    PIPELINE_KEYS.iter().any(|key| at_line_start(bytes, key))
+}
+
 /// The kind of a file, or `None` when no extractor reads it.
 pub fn detect(path: &str, bytes: &[u8]) -> Option<FileKind> {
     let lower = path.to_ascii_lowercase();
@@ -61,7 +110,12 @@ pub fn detect(path: &str, bytes: &[u8]) -> Option<FileKind> {
         if lower.starts_with(".github/workflows/") || lower.contains("/.github/workflows/") {
             return Some(FileKind::GithubWorkflow);
         }
-        if name.starts_with("azure-pipelines") || looks_like_azure_pipeline(bytes) {
+        let pipeline_place =
+            is_pipeline_name(name) || dirs.iter().any(|d| PIPELINE_DIRS.contains(d));
+        if name.starts_with("azure-pipelines")
+            || (pipeline_place && has_pipeline_key(bytes))
+            || looks_like_azure_pipeline(bytes)
+        {
             return Some(FileKind::AzurePipeline);
         }
         let config_named = name.starts_with("application")
@@ -107,22 +161,43 @@ fn looks_like_kubernetes(bytes: &[u8]) -> bool {
         && memchr::memmem::find(head, b"kind:").is_some()
 }
 
-/// A YAML file whose top level has Azure Pipelines keys (`stages:`, `jobs:` or `steps:` at column
-/// one, together with `pool:`, `trigger:`, `parameters:`, `variables:` or `- task:`), as local
-/// templates do.
+/// Items only Azure Pipelines lists hold (`- task: AzureCLI@2`, `- deployment: web`, …). Not
+/// `- job:` or `- template:`, which GitLab CI writes too (`needs: [- job: x]`, `include:
+/// [- template: x]`).
+const PIPELINE_ITEMS: &[&[u8]] = &[
+    b"- task:",
+    b"- deployment:",
+    b"- stage:",
+    b"- checkout:",
+    b"- bash:",
+    b"- pwsh:",
+    b"- powershell:",
+    b"- script:",
+];
+
+/// A YAML file anywhere whose top level has Azure Pipelines keys: `stages:`, `jobs:`, `steps:`
+/// or `extends:` at column one, together with `trigger:`, `pr:`, `pool:`, `parameters:`,
+/// `resources:`, `schedules:` at column one or an item only a pipeline holds (`- task:`,
+/// `- deployment:`, `- script:` …), as pipelines and their local templates do. `variables:`
+/// alone is no evidence (GitLab CI has `stages:` and `variables:` too).
 fn looks_like_azure_pipeline(bytes: &[u8]) -> bool {
     let head = bytes.get(..64 * 1024).unwrap_or(bytes);
-    let at_line_start = |needle: &[u8]| {
-        memchr::memmem::find_iter(head, needle).any(|i| i == 0 || head.get(i - 1) == Some(&b'\n'))
-    };
-    let structural =
-        at_line_start(b"stages:") || at_line_start(b"jobs:") || at_line_start(b"steps:");
-    let azure = at_line_start(b"pool:")
-        || at_line_start(b"trigger:")
-        || at_line_start(b"parameters:")
-        || memchr::memmem::find(head, b"- task:").is_some()
-        || memchr::memmem::find(head, b"- deployment:").is_some()
-        || memchr::memmem::find(head, b"- stage:").is_some();
+    let structural = [&b"stages:"[..], b"jobs:", b"steps:", b"extends:"]
+        .iter()
+        .any(|key| at_line_start(head, key));
+    let azure = [
+        &b"pool:"[..],
+        b"trigger:",
+        b"pr:",
+        b"parameters:",
+        b"resources:",
+        b"schedules:",
+    ]
+    .iter()
+    .any(|key| at_line_start(head, key))
+        || PIPELINE_ITEMS
+            .iter()
+            .any(|item| memchr::memmem::find(head, item).is_some());
     structural && azure
 }
 
@@ -169,6 +244,64 @@ mod tests {
         );
         assert_eq!(k("src/lib.rs"), None);
         assert_eq!(k("docs/mkdocs.yml"), None);
+    }
+
+    #[test]
+    fn pipelines_outside_the_root_file() {
+        let steps = b"steps:\n- bash: echo\n";
+        let vars = b"variables:\n- name: AZURE_CLIENT_ID\n  value: x\n";
+        assert_eq!(
+            detect(".azuredevops/templates/login.yml", steps),
+            Some(FileKind::AzurePipeline)
+        );
+        assert_eq!(
+            detect("pipelines/vars/prod.yml", vars),
+            Some(FileKind::AzurePipeline)
+        );
+        assert_eq!(
+            detect("build/app.pipeline.yml", b"jobs:\n- job: a\n"),
+            Some(FileKind::AzurePipeline)
+        );
+        assert_eq!(
+            detect("ci/release-pipeline.yaml", vars),
+            Some(FileKind::AzurePipeline)
+        );
+        assert_eq!(
+            detect(
+                "deploy-stages.yaml",
+                b"trigger: none\nstages:\n- stage: a\n"
+            ),
+            Some(FileKind::AzurePipeline)
+        );
+        assert_eq!(
+            detect(
+                "release.yml",
+                b"trigger:\n- main\nextends:\n  template: t.yml\n"
+            ),
+            Some(FileKind::AzurePipeline)
+        );
+        // A pipeline folder or name needs a pipeline key; GitLab CI is not Azure Pipelines.
+        assert_eq!(detect("pipelines/notes.yml", b"title: x\n"), None);
+        assert_eq!(detect("pipelines.yml", b"a: 1\n"), None);
+        assert_eq!(
+            detect(
+                ".gitlab-ci.yml",
+                b"stages:\n  - build\nvariables:\n  A: b\n"
+            ),
+            None
+        );
+        let gitlab = b"include:\n  - template: Security/SAST.gitlab-ci.yml\nstages: [build, deploy]\ndeploy:\n  stage: deploy\n  needs:\n    - job: build\n  script:\n    - ./deploy.sh\n";
+        assert_eq!(detect(".gitlab-ci.yml", gitlab), None);
+        assert_eq!(
+            detect(
+                "ci/jobs.yml",
+                b"jobs:\n- job: build\n  steps:\n  - script: make\n"
+            ),
+            Some(FileKind::AzurePipeline)
+        );
+        assert!(!is_pipeline_name("mypipeline.yml"));
+        assert!(is_pipeline_name("pipeline.yaml"));
+        assert!(is_pipeline_name("ci_pipelines.yml"));
     }
 
     #[test]

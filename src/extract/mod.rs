@@ -115,6 +115,11 @@ pub struct FileFacts {
     /// Files a pipeline job or stage of an environment uses: `(environment as written, path
     /// relative to the root)`, e.g. a local template or a settings file passed to a step.
     pub file_uses: Vec<(String, String)>,
+    /// Jobs of reusable workflows deploying to the environment an input names
+    /// (`environment: ${{ inputs.environment }}`), given their environments by the callers.
+    pub reusable_jobs: Vec<github_workflow::reusable::ReusableJob>,
+    /// Jobs calling a reusable workflow of the same repository, with the inputs they pass.
+    pub workflow_calls: Vec<github_workflow::reusable::WorkflowCall>,
     /// `parse-error` notes.
     pub problems: Vec<Finding>,
     /// Folders holding a project manifest (`*.csproj`, `package.json`, `go.mod`…): the app
@@ -130,6 +135,8 @@ impl FileFacts {
         self.declared_environments
             .extend(other.declared_environments);
         self.file_uses.extend(other.file_uses);
+        self.reusable_jobs.extend(other.reusable_jobs);
+        self.workflow_calls.extend(other.workflow_calls);
         self.problems.extend(other.problems);
         self.project_roots.extend(other.project_roots);
     }

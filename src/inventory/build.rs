@@ -39,8 +39,10 @@ fn is_literal_name(name: &str) -> bool {
     !n.is_empty() && !n.contains("${{") && !n.contains("$(") && !n.contains('{')
 }
 
-/// Groups the facts of every file by canonical environment.
-pub fn build(files: FileFacts, settings: &InventorySettings) -> (Inventory, EnvironmentNames) {
+/// Groups the facts of every file by canonical environment, once reusable workflows are joined
+/// to their callers.
+pub fn build(mut files: FileFacts, settings: &InventorySettings) -> (Inventory, EnvironmentNames) {
+    super::reusable::resolve(&mut files);
     let names = known_names(settings, &files.declared_environments);
 
     // Files used by an environment-scoped job: path → environment (first use wins; a file used

@@ -1,7 +1,7 @@
 //! Environment names: folding aliases to canonical names, the promotion order, and inferring a
 //! file's environment from its name or folder.
 //!
-//! DESIGN.md: `prod|prd|production|live` → production, `stg|stage|staging|preprod` → staging,
+//! docs/design.md: `prod|prd|production|live` → production, `stg|stage|staging|preprod` → staging,
 //! `dev|development` → development, `test|tst|qa` → test; other names are kept lower-cased. A
 //! file name that a framework reads for one environment (`appsettings.UAT.json`,
 //! `application-perf.yml`, `.env.canary`, `.azure/dr/.env`) names it whatever it is; any other

@@ -23,10 +23,17 @@ pub(crate) fn severity_counts(summary: &Summary) -> String {
     )
 }
 
-/// Megabytes (10^6 bytes) with one decimal, the unit people expect on a summary line.
-pub(crate) fn megabytes(bytes: u64) -> String {
+/// A size for a summary line, with one decimal: kilobytes (10^3 bytes) under one megabyte, so
+/// that a small repository does not read "0.0 MB", else megabytes (10^6 bytes).
+pub(crate) fn human_size(bytes: u64) -> String {
     // Precision loss above 2^53 bytes is irrelevant for a one-decimal display.
-    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    let kilobytes = bytes as f64 / 1_000.0;
+    // 999,960 bytes would print as "1000.0 KB": from there on it is a megabyte.
+    if (kilobytes * 10.0).round() < 10_000.0 {
+        format!("{kilobytes:.1} KB")
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    }
 }
 
 /// The path of a finding as CI systems want it: relative to the directory credgate runs in
@@ -187,8 +194,12 @@ mod tests {
     }
 
     #[test]
-    fn megabytes_has_one_decimal() {
-        assert_eq!(megabytes(1_260_000), "1.3 MB");
-        assert_eq!(megabytes(0), "0.0 MB");
+    fn sizes_under_a_megabyte_are_in_kilobytes() {
+        assert_eq!(human_size(1_260_000), "1.3 MB");
+        assert_eq!(human_size(1_000_000), "1.0 MB");
+        assert_eq!(human_size(999_960), "1.0 MB");
+        assert_eq!(human_size(999_940), "999.9 KB");
+        assert_eq!(human_size(12_345), "12.3 KB");
+        assert_eq!(human_size(0), "0.0 KB");
     }
 }

@@ -1,8 +1,8 @@
-//! The JSON report of DESIGN.md, the machine-readable contract other tools build on.
+//! The JSON report of docs/design.md, the machine-readable contract other tools build on.
 //!
 //! The structs below *are* the contract, field for field and in order, so that it can be read in
 //! one place and cannot drift with internal model changes. Fields marked "additive" go beyond
-//! DESIGN.md's example; consumers must ignore fields they do not know. Absent values are `null`,
+//! docs/design.md's example; consumers must ignore fields they do not know. Absent values are `null`,
 //! never omitted, so every key is always there.
 
 use crate::model::{Report, Severity};
@@ -108,7 +108,7 @@ pub struct JsonRedacted {
 pub struct JsonDryRun {
     /// Canonical environment name.
     pub environment: String,
-    /// `ok`, `invalid_secret`, `timeout`, … (DESIGN.md "Dry-run statuses").
+    /// `ok`, `invalid_secret`, `timeout`, … (docs/design.md "Dry-run statuses").
     pub status: String,
     /// First AADSTS code of the error answer, or `null`.
     pub aadsts: Option<u32>,

@@ -5,7 +5,7 @@
 //! rejected comment shows nothing at all, so output is cut to a byte budget: rows are added while
 //! they fit and the rest are counted in an "… and N more" row.
 
-use super::common::{megabytes, plural, severity_counts, severity_label, truncate_bytes};
+use super::common::{human_size, plural, severity_counts, severity_label, truncate_bytes};
 use super::matrix;
 use crate::model::{Finding, Report, Severity};
 use std::fmt::Write as _;
@@ -78,7 +78,7 @@ fn heading(report: &Report, failed: bool) -> String {
         "## {status}\n\n**{}** · {} scanned ({}) · {} skipped · {} suppressed ({} by baseline, {} inline)\n\n",
         severity_counts(s),
         plural(s.files_scanned, "file"),
-        megabytes(s.bytes_scanned),
+        human_size(s.bytes_scanned),
         plural(s.files_skipped.total(), "file"),
         plural(suppressed, "finding"),
         s.baseline_suppressed,

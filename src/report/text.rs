@@ -1,7 +1,7 @@
 //! The human-readable report for a terminal or a CI log: the environment matrix, findings
 //! grouped by file so each file is read once, and a summary line.
 
-use super::common::{escape_controls, group_findings, megabytes, place, plural, severity_counts};
+use super::common::{escape_controls, group_findings, human_size, place, plural, severity_counts};
 use super::matrix::{self, Matrix};
 use super::RenderOptions;
 use crate::model::{Finding, Report, Severity};
@@ -157,7 +157,7 @@ fn summary_line(report: &Report, verbose: u8) -> String {
         "{}; {} scanned ({}); {}; {} suppressed ({} by baseline, {} inline)",
         severity_counts(s),
         plural(s.files_scanned, "file"),
-        megabytes(s.bytes_scanned),
+        human_size(s.bytes_scanned),
         skipped_text,
         plural(suppressed, "finding"),
         s.baseline_suppressed,

@@ -32,9 +32,14 @@ pub(crate) fn is_azure_login(uses: &str) -> bool {
     name.eq_ignore_ascii_case("azure/login")
 }
 
+/// What the `creds` JSON of `azure/login` always carries: a reference to the whole JSON supplies
+/// each of them to the job, so none of them is missing from its environment.
+const CREDS_FIELDS: [Field; 3] = [Field::TenantId, Field::ClientId, Field::ClientSecret];
+
 /// Facts of `azure/login`'s `creds` input. A reference (`${{ secrets.AZURE_CREDENTIALS }}`)
-/// stands for the whole JSON, secret included, so it becomes a `client_secret` reference; a
-/// literal is parsed and each credential in it becomes a fact.
+/// stands for the whole JSON, so it becomes a tenant id, client id and client secret fact, each
+/// a reference to that secret, at the same place; a literal is parsed and each credential in it
+/// becomes a fact.
 pub(crate) fn creds_facts(
     path: &str,
     source: &SourceText<'_>,
@@ -48,26 +53,19 @@ pub(crate) fn creds_facts(
         return out;
     }
     if value::reference(trimmed).is_some() {
-        out.facts.extend(fact_at(
-            path,
-            super::SOURCE,
-            Field::ClientSecret,
-            raw,
-            span,
-            None,
-        ));
+        out.facts.extend(
+            CREDS_FIELDS
+                .iter()
+                .filter_map(|field| fact_at(path, super::SOURCE, *field, raw, span, None)),
+        );
         return out;
     }
     if !trimmed.starts_with('{') {
         match unresolved_expression(trimmed) {
-            Some(names) => out.facts.extend(fact_at(
-                path,
-                super::SOURCE,
-                Field::ClientSecret,
-                raw,
-                span,
-                Some((super::EXPRESSION_KIND, names)),
-            )),
+            Some(names) => out.facts.extend(CREDS_FIELDS.iter().filter_map(|field| {
+                let expression = Some((super::EXPRESSION_KIND, names.clone()));
+                fact_at(path, super::SOURCE, *field, raw, span, expression)
+            })),
             None => out.problem = Some((span, "the azure/login creds input is not a JSON object")),
         }
         return out;
@@ -200,14 +198,30 @@ mod tests {
     #[test]
     fn creds_reference_and_expressions_inside() {
         let got = run("v: ${{ secrets.AZURE_CREDENTIALS }}\n", creds_facts);
-        assert_eq!(got.facts[0].field, Field::ClientSecret);
+        let fields: Vec<Field> = got.facts.iter().map(|f| f.field).collect();
         assert_eq!(
-            got.facts[0].value,
-            FactValue::Reference {
-                kind: "github-secret".into(),
-                name: "AZURE_CREDENTIALS".into()
-            }
+            fields, CREDS_FIELDS,
+            "the secret holds tenant, client id and secret"
         );
+        for fact in &got.facts {
+            assert_eq!(
+                fact.value,
+                FactValue::Reference {
+                    kind: "github-secret".into(),
+                    name: "AZURE_CREDENTIALS".into()
+                }
+            );
+            assert_eq!(
+                (fact.location.line, fact.location.column),
+                (Some(1), Some(4))
+            );
+        }
+        let got = run("v: ${{ matrix.creds }}\n", creds_facts);
+        assert_eq!(got.facts.len(), 3);
+        assert!(got.facts.iter().all(|f| matches!(
+            &f.value,
+            FactValue::Reference { kind, name } if kind == super::super::EXPRESSION_KIND && name == "matrix.creds"
+        )));
         let got = run(
             "v: '{\"clientId\": \"${{ vars.ID }}\", \"clientSecret\": \"${{ secrets.S }}\"}'\n",
             creds_facts,

@@ -62,6 +62,16 @@ fn environment_as_written(job: &Node) -> Option<&str> {
     }
 }
 
+/// The values a text holding one `${{ matrix.KEY }}` takes over the job's literal matrix (the
+/// text with each value substituted), for a reusable-workflow input such as
+/// `environment: ${{ matrix.target }}`.
+pub(crate) fn matrix_values(job: &Node, written: &str) -> Vec<String> {
+    expand_matrix(job, written)
+        .into_iter()
+        .map(|scope| scope.name)
+        .collect()
+}
+
 /// Expands a name holding exactly one `${{ matrix.KEY }}` over the literal values of that key:
 /// the `strategy.matrix.KEY` list and `include` entries, less single-key `exclude` entries.
 fn expand_matrix<'n>(job: &'n Node, written: &str) -> Vec<Scope<'n>> {

@@ -164,9 +164,59 @@ jobs:
         secrets[0].value,
         reference("github-secret", "STAGING_SECRET")
     );
-    assert_eq!(at(secrets[1]), (None, 11, 28));
+    assert_eq!(secrets.len(), 1);
     assert_eq!(out.references.len(), 1);
     assert_eq!(out.references[0].name, "STAGING_SECRET");
+    // `${{ inputs.target }}`: the callers decide, once every file is read.
+    let [job] = out.reusable_jobs.as_slice() else {
+        panic!("one job waits for its callers: {:?}", out.reusable_jobs);
+    };
+    assert_eq!(
+        (job.workflow.as_str(), job.input.as_str()),
+        ("w.yml", "target")
+    );
+    assert_eq!(at(&job.job.facts[0]), (None, 11, 28));
+    assert_eq!(job.job.references[0].1, "OTHER");
+}
+
+#[test]
+fn calls_of_local_reusable_workflows_are_recorded() {
+    let text = "\
+jobs:
+  unscoped:
+    uses: ./.github/workflows/deploy.yml
+    with:
+      target: production
+    secrets:
+      AZURE_CLIENT_SECRET: ${{ secrets.PROD_SECRET }}
+  scoped:
+    uses: ./.github/workflows/deploy.yml
+    with:
+      environment: staging
+    secrets: inherit
+  remote:
+    uses: octo/shared/.github/workflows/deploy.yml@v1
+    with:
+      environment: test
+";
+    let out = extract(".github/workflows/release.yml", text);
+    let [unscoped, scoped] = out.workflow_calls.as_slice() else {
+        panic!("two local calls: {:?}", out.workflow_calls);
+    };
+    assert_eq!(unscoped.workflow, ".github/workflows/deploy.yml");
+    assert_eq!(
+        unscoped.input("TARGET"),
+        Some(&["production".to_string()][..])
+    );
+    assert!(!unscoped.inherits_secrets);
+    // No environment of its own: its secret mapping waits with the call.
+    let pending = unscoped.pending.as_ref().expect("pending yield");
+    assert_eq!(pending.facts.len(), 1);
+    assert_eq!(pending.references[0].1, "PROD_SECRET");
+    assert_eq!(pending.files, vec![".github/workflows/deploy.yml"]);
+    assert!(scoped.inherits_secrets && scoped.pending.is_none());
+    assert_eq!(out.declared_environments, vec!["staging", "test"]);
+    assert!(out.facts.is_empty(), "the pending fact is not unscoped yet");
 }
 
 const MATRIX: &str = "\
@@ -259,7 +309,14 @@ jobs:
         at(facts_of(&out, Field::ClientId)[0]),
         (Some("test"), 7, 32)
     );
-    assert_eq!(facts_of(&out, Field::TenantId).len(), 1);
+    // The referenced creds JSON supplies the tenant and client id too.
+    let tenants = facts_of(&out, Field::TenantId);
+    assert_eq!(tenants.len(), 2);
+    assert_eq!(
+        tenants[1].value,
+        reference("github-secret", "AZURE_CREDENTIALS")
+    );
+    assert_eq!(facts_of(&out, Field::ClientId).len(), 2);
     assert!(
         !format!("{out:?}").contains(SECRET),
         "no secret in Debug output"

@@ -39,6 +39,12 @@ fn is_literal_name(name: &str) -> bool {
     !n.is_empty() && !n.contains("${{") && !n.contains("$(") && !n.contains('{')
 }
 
+/// Extractors whose facts come from pipeline definitions, where jobs name their environment.
+const PIPELINE_SOURCES: &[&str] = &[
+    crate::extract::github_workflow::SOURCE,
+    crate::extract::azure_pipelines::SOURCE,
+];
+
 /// Groups the facts of every file by canonical environment, once reusable workflows are joined
 /// to their callers.
 pub fn build(mut files: FileFacts, settings: &InventorySettings) -> (Inventory, EnvironmentNames) {
@@ -72,12 +78,23 @@ pub fn build(mut files: FileFacts, settings: &InventorySettings) -> (Inventory, 
         if !path.is_empty() && is_template(&path) {
             continue;
         }
+        // A pipeline's jobs say which environment they deploy (`environment:`); the pipeline
+        // file's name is weak evidence next to that (`azure-dev.yml` is the Azure Developer
+        // CLI's standard workflow, not a "dev" environment), so a job without one belongs to
+        // the repository-wide default.
+        let from_path = || {
+            if PIPELINE_SOURCES.contains(&fact.source.as_str()) {
+                None
+            } else {
+                names.infer_from_path(&path)
+            }
+        };
         let env = fact
             .environment
             .as_deref()
             .filter(|e| is_literal_name(e))
             .map(|e| names.canonical(e))
-            .or_else(|| names.infer_from_path(&path))
+            .or_else(from_path)
             .or_else(|| used_by.get(path.as_str()).cloned().flatten());
         match env {
             Some(env) => {

@@ -148,6 +148,10 @@ pub struct ScanArgs {
     /// Report an unreachable authority (timeout, connection error, 5xx, 429) as a warning, not an error.
     #[arg(long)]
     pub allow_unreachable: bool,
+    /// With --env, an environment that could not be dry-run (missing_credentials) is an error;
+    /// this makes it a warning (without --env it always is one).
+    #[arg(long)]
+    pub allow_missing_credentials: bool,
     /// Warn when Graph says the secret in use expires within this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub expiry_warning_days: u32,

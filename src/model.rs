@@ -384,6 +384,9 @@ pub struct DryRunResult {
     pub correlation_id: Option<String>,
     /// Wall time of the environment's whole dry-run, retries included.
     pub duration_ms: u64,
+    /// With status `not_sent`: the rule id of the local finding whose value kept the request
+    /// from being sent (`secret-id-as-value`, `placeholder-credential`, …).
+    pub blocked_by: Option<String>,
 }
 
 /// Why the walker passed over a file, counted in the summary.

@@ -138,6 +138,7 @@ fn action_yml_declares_what_credgate_reads_and_writes() {
     assert_eq!(
         sorted,
         [
+            "allow_missing_credentials",
             "authority_host",
             "baseline",
             "command",

@@ -109,6 +109,13 @@ fn plant(root: &Path) -> Planted {
         "azure-pipelines.yml",
         &format!("trigger: [main]\nsteps:\n  - script: git clone https://build:{file_pat}@dev.azure.com/acme/_git/shop\n"),
     );
+    // The uat deploy job: `--env uat` names an environment the repository knows (its
+    // credentials are the job's plain azure-identity variables).
+    write(
+        root,
+        ".github/workflows/deploy-uat.yml",
+        "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    environment: uat\n    steps:\n      - run: ./deploy.sh\n",
+    );
     let cert_text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/certs/combined_encrypted.pem"),
     )

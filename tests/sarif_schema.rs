@@ -43,6 +43,7 @@ fn rich_report() -> Report {
             trace_id: Some("trace".into()),
             correlation_id: Some("correlation".into()),
             duration_ms: 212,
+            blocked_by: None,
         }],
         summary: Summary {
             files_scanned: 12,

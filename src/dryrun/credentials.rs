@@ -553,6 +553,61 @@ fn fill(
                 )
             })
         };
+    if level.tenant.is_none() || level.client.is_none() || level.credential.is_none() {
+        if let Some((n, json)) = first(search, names, describe, CREDENTIALS_KEY, Slot::Credential) {
+            let creds = LoginCreds::parse(&json);
+            let origin = |member: &str| Origin::Env(format!("{n} ({member})"));
+            if level.tenant.is_none() {
+                level.tenant = creds.tenant.map(|v| sourced(v, origin("tenantId")));
+            }
+            if level.client.is_none() {
+                level.client = creds.client.map(|v| sourced(v, origin("clientId")));
+            }
+            if level.credential.is_none() {
+                level.credential = creds.secret.map(|v| {
+                    sourced(
+                        Credential::Secret(SecretValue::new(v)),
+                        origin("clientSecret"),
+                    )
+                });
+            }
+        }
+    }
+}
+
+/// azure/login's service-principal JSON (`creds: ${{ secrets.AZURE_CREDENTIALS }}`), the most
+/// common way a GitHub repository holds its credentials: passing the same secret to credgate
+/// as `AZURE_CREDENTIALS` (or `<ENV>_AZURE_CREDENTIALS`) is enough.
+const CREDENTIALS_KEY: &str = "AZURE_CREDENTIALS";
+
+/// The members of an `AZURE_CREDENTIALS` JSON that the dry-run uses. Text that is not such JSON
+/// yields nothing (and is never echoed: it may hold a secret).
+#[derive(Default)]
+struct LoginCreds {
+    tenant: Option<String>,
+    client: Option<String>,
+    secret: Option<String>,
+}
+
+impl LoginCreds {
+    fn parse(json: &str) -> Self {
+        let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(json)
+        else {
+            return Self::default();
+        };
+        let member = |name: &str| {
+            map.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .and_then(|(_, v)| v.as_str())
+                .filter(|v| Unset::of(v).is_none())
+                .map(str::to_string)
+        };
+        Self {
+            tenant: member("tenantId"),
+            client: member("clientId"),
+            secret: member("clientSecret"),
+        }
+    }
 }
 
 fn sourced<T>(value: T, origin: Origin) -> Sourced<T> {

@@ -3,4 +3,5 @@
 pub mod app;
 pub mod build;
 pub mod environment;
+pub mod selection;
 pub mod summary;

@@ -1,6 +1,7 @@
 //! The environment matrix: one row per environment with the tenant, client id and secret it
 //! effectively uses (its own value, else the base configuration's) and where each came from.
 
+use crate::checks::consistency::secret_value;
 use crate::model::{EnvironmentSummary, Fact, FactValue, Field, Inventory, SecretPresence};
 
 /// Where a fact was seen, as the matrix shows it: `file:line`, or its source name.
@@ -87,7 +88,7 @@ pub fn summaries(inventory: &Inventory) -> Vec<EnvironmentSummary> {
                         _ => fact_origin(fact),
                     }),
                     fingerprint: match &fact.value {
-                        FactValue::Secret(s) => Some(s.fingerprint()),
+                        FactValue::Secret(s) => Some(secret_value::redacted(s).fingerprint),
                         _ => None,
                     },
                 },

@@ -63,6 +63,7 @@ pub(crate) fn rich() -> Report {
                 trace_id: None,
                 correlation_id: None,
                 duration_ms: 180,
+                blocked_by: None,
             },
             DryRunResult {
                 environment: "staging".into(),
@@ -71,6 +72,7 @@ pub(crate) fn rich() -> Report {
                 trace_id: Some("0a1b2c3d-0000-4000-8000-000000000001".into()),
                 correlation_id: Some("0a1b2c3d-0000-4000-8000-000000000002".into()),
                 duration_ms: 212,
+                blocked_by: None,
             },
         ],
         summary: Summary {

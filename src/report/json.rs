@@ -118,6 +118,9 @@ pub struct JsonDryRun {
     pub correlation_id: Option<String>,
     /// Wall time of the environment's whole dry-run, retries included.
     pub duration_ms: u64,
+    /// Additive: with status `not_sent`, the rule id of the local finding whose value was
+    /// not sent (`secret-id-as-value`, `placeholder-credential`, …); otherwise `null`.
+    pub blocked_by: Option<String>,
 }
 
 /// `summary`.
@@ -210,6 +213,7 @@ impl From<&Report> for JsonReport {
                     trace_id: d.trace_id.clone(),
                     correlation_id: d.correlation_id.clone(),
                     duration_ms: d.duration_ms,
+                    blocked_by: d.blocked_by.clone(),
                 })
                 .collect(),
             summary: JsonSummary {

@@ -90,13 +90,15 @@ pub(crate) fn secret_cell(secret: &SecretPresence) -> String {
     }
 }
 
-/// `ok`, `invalid_secret (AADSTS7000215)`, a bare status, or "not run".
+/// `ok`, `invalid_secret (AADSTS7000215)`, `not_sent (secret-id-as-value)`, a bare status, or
+/// "not run".
 pub(crate) fn token_cell(result: Option<&DryRunResult>) -> String {
     match result {
         None => "not run".to_string(),
-        Some(r) => match r.aadsts {
-            Some(code) => format!("{} (AADSTS{code})", r.status),
-            None => r.status.clone(),
+        Some(r) => match (r.aadsts, &r.blocked_by) {
+            (Some(code), _) => format!("{} (AADSTS{code})", r.status),
+            (None, Some(rule)) => format!("{} ({rule})", r.status),
+            (None, None) => r.status.clone(),
         },
     }
 }
@@ -113,6 +115,7 @@ mod tests {
             trace_id: None,
             correlation_id: None,
             duration_ms: 1,
+            blocked_by: None,
         }
     }
 

@@ -6,7 +6,7 @@ use crate::baseline::Baseline;
 use crate::checks::{secrets, suppress};
 use crate::config::Config;
 use crate::extract::{self, FileFacts};
-use crate::inventory::{build, selection, summary};
+use crate::inventory::{build, selection, summary, unreadable};
 use crate::model::{Finding, Report};
 use crate::sources::Remote;
 use crate::walk::{self, WalkOptions, WalkStats};
@@ -171,10 +171,15 @@ pub fn run_with_remote(
         .iter()
         .map(|(platform, data)| data.names(platform, &names))
         .collect();
+    // A broken file of an environment is an error for it, and keeps it in the matrix.
+    let mut unreadable = unreadable::escalate(&mut findings, &names);
     let selected = &request.environments;
     if !selected.is_empty() {
-        let known = known_environments(&inventory, &names, &facts_declared, config)
+        let mut known = known_environments(&inventory, &names, &facts_declared, config)
             .with_variables(request.variables.clone(), request.plain_credentials);
+        for env in unreadable.keys() {
+            known.add(env, "an unreadable file");
+        }
         let unmatched = selection::unmatched(selected, &known, &names);
         if !unmatched.is_empty() {
             anyhow::bail!(selection::unmatched_message(&unmatched, &known));
@@ -186,6 +191,10 @@ pub fn run_with_remote(
     crate::checks::fold::client_id_pairs(&mut consistency);
     findings.extend(consistency);
     build::retain_environments(&mut inventory, &request.environments, &names);
+    if !request.environments.is_empty() {
+        let wanted: Vec<String> = selected.iter().map(|e| names.canonical(e)).collect();
+        unreadable.retain(|env, _| wanted.contains(env));
+    }
     let inline = apply_allow_lines(&mut findings, &results.allow_lines);
     // Secret findings belong to the environment their file is for.
     for finding in &mut findings {
@@ -212,7 +221,7 @@ pub fn run_with_remote(
     }
     let mut report = Report {
         root: request.root_display.clone(),
-        environments: summary::summaries(&inventory),
+        environments: summary::summaries(&inventory, &unreadable),
         ..Report::default()
     };
     if let Some(baseline) = baseline {

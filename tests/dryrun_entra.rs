@@ -450,7 +450,10 @@ fn missing_credentials_fails_a_selected_environment_and_says_what_to_set() {
     let fix = finding["fix"].as_str().unwrap();
     assert!(fix.contains("AZURE_CREDENTIALS"), "{fix}");
     // Accepted on purpose, or a run over every environment: a warning.
-    for extra in [&["--env", "staging", "--allow-missing-credentials"][..], &[]] {
+    for extra in [
+        &["--env", "staging", "--allow-missing-credentials"][..],
+        &[],
+    ] {
         let (code, finding) = gate(extra);
         assert_eq!(code, Some(0), "{extra:?}");
         assert_eq!(finding["severity"], "warning", "{extra:?}");

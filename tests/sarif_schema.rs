@@ -28,6 +28,7 @@ fn rich_report() -> Report {
                     fingerprint: Some(secret.fingerprint()),
                 },
                 sources: vec!["appsettings.Production.json".into()],
+                ..EnvironmentSummary::default()
             },
             EnvironmentSummary {
                 name: "staging".into(),

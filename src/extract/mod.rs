@@ -13,6 +13,7 @@ pub mod appsettings;
 pub mod azure_pipelines;
 pub mod dotenv;
 pub mod github_workflow;
+pub mod json_syntax;
 pub mod keys;
 pub mod kind;
 pub mod offsets;
@@ -130,7 +131,8 @@ impl FileFacts {
         self.problems.extend(other.problems);
     }
 
-    /// Records a `parse-error` note at a place in the file.
+    /// Records a `parse-error` note at a place in the file. Call it after the facts read
+    /// before the error are in `facts`: the note says whether any were.
     pub fn parse_error(&mut self, path: &str, line: Option<u32>, column: Option<u32>, why: &str) {
         let location = Location {
             file: Some(path.to_string()),
@@ -139,13 +141,17 @@ impl FileFacts {
             ..Location::default()
         };
         let place = location.to_string();
+        // Said from what the extractor kept, so the note never claims values it dropped.
+        let kept = if self.facts.is_empty() {
+            "no credential setting could be read from the file"
+        } else {
+            "the credential settings before it were read, the rest of the file was not"
+        };
         self.problems.push(Finding::new(
             "parse-error",
             Severity::Note,
             location,
-            format!(
-                "{place}: {why}; its credential settings were read only up to here, or not at all"
-            ),
+            format!("{place}: {why}; {kept}"),
             why,
         ));
     }

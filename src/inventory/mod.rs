@@ -5,3 +5,4 @@ pub mod build;
 pub mod environment;
 pub mod selection;
 pub mod summary;
+pub mod unreadable;

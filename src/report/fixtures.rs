@@ -42,6 +42,7 @@ pub(crate) fn rich() -> Report {
                     "appsettings.Production.json".into(),
                     ".github/workflows/deploy.yml".into(),
                 ],
+                ..EnvironmentSummary::default()
             },
             EnvironmentSummary {
                 name: "staging".into(),
@@ -53,6 +54,7 @@ pub(crate) fn rich() -> Report {
                     fingerprint: None,
                 },
                 sources: vec![".env.staging".into(), "github:environment/staging".into()],
+                ..EnvironmentSummary::default()
             },
         ],
         dry_run: vec![

@@ -220,6 +220,7 @@ fn credential_variables(dry_runs: bool) -> (Vec<String>, bool) {
             "AZURE_CLIENT_SECRET",
             "AZURE_CLIENT_CERTIFICATE_PATH",
             "AZURE_FEDERATED_TOKEN_FILE",
+            "AZURE_CREDENTIALS",
         ]
         .iter()
         .any(|k| variables.iter().any(|v| v == k));

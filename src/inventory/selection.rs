@@ -7,13 +7,14 @@ use super::environment::EnvironmentNames;
 use std::collections::BTreeMap;
 
 /// The credential variable keys of the azure-identity convention, as `<ENV>_<KEY>` or
-/// `<KEY>_<ENV>` (DESIGN.md "Where values come from", level 2).
-const CONVENTION_KEYS: [&str; 5] = [
+/// `<KEY>_<ENV>` (DESIGN.md "Where values come from", level 2), and azure/login's JSON.
+const CONVENTION_KEYS: [&str; 6] = [
     "AZURE_TENANT_ID",
     "AZURE_CLIENT_ID",
     "AZURE_CLIENT_SECRET",
     "AZURE_CLIENT_CERTIFICATE_PATH",
     "AZURE_FEDERATED_TOKEN_FILE",
+    "AZURE_CREDENTIALS",
 ];
 
 /// Every environment a run found, canonical name → where it was found (`files`,

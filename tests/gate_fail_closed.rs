@@ -380,3 +380,43 @@ fn azure_logins_credentials_json_is_read() {
     assert!(text.contains("env:AZURE_CREDENTIALS (clientId)"), "{text}");
     assert_no_leak(&text, &secret, "stdout");
 }
+
+#[test]
+fn a_placeholder_in_the_environments_own_file_is_not_sent() {
+    let authority = refusing();
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "appsettings.Production.json",
+        &format!("{{\n  \"AzureAd\": {{\n    \"TenantId\": \"{TENANT}\",\n    \"ClientId\": \"{PROD_CLIENT}\",\n    \"ClientSecret\": \"<your-client-secret>\"\n  }}\n}}\n"),
+    );
+    let out = run(
+        dir.path(),
+        "check",
+        &[
+            "--env",
+            "production",
+            "--format",
+            "json",
+            "--no-remote",
+            "--authority-host",
+            &authority.url(),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out.stdout);
+    let row = row_of(&report, "production");
+    assert_eq!(row["status"], "not_sent", "{row}");
+    assert_eq!(row["blocked_by"], "placeholder-credential");
+    // The scan's finding, said once, with the dry-run's word added.
+    let placeholder = findings(&report, "placeholder-credential");
+    assert_eq!(placeholder.len(), 1, "{report:#}");
+    assert_eq!(placeholder[0]["line"], 5);
+    assert!(placeholder[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not_sent"));
+    assert!(findings(&report, "dry-run-failed").is_empty(), "{report:#}");
+    assert_eq!(authority.hits(), 0, "a placeholder was sent");
+}

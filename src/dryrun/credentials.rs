@@ -358,11 +358,20 @@ pub fn resolve(
         .map(Vec::as_slice)
         .unwrap_or_default();
     let base = ctx.inventory.unassigned.as_slice();
-    tenant = tenant.or_else(|| plain_fact(own, base, Field::TenantId));
-    client_id = client_id.or_else(|| plain_fact(own, base, Field::ClientId));
+    // A placeholder of the environment's own is still its value: it is picked last, so that
+    // the dry-run says `not_sent (placeholder-credential)` instead of "nothing found". The base
+    // configuration's placeholders are templates, expected there, and never picked.
+    tenant = tenant
+        .or_else(|| plain_fact(own, base, Field::TenantId))
+        .or_else(|| own_placeholder_id(own, Field::TenantId));
+    client_id = client_id
+        .or_else(|| plain_fact(own, base, Field::ClientId))
+        .or_else(|| own_placeholder_id(own, Field::ClientId));
     let mut committed = false;
     if credential.is_none() {
-        credential = secret_fact(own).or_else(|| secret_fact(base));
+        credential = secret_fact(own)
+            .or_else(|| secret_fact(base))
+            .or_else(|| own_placeholder_secret(own));
         committed = credential.is_some();
         looked_for.push("literal secrets in the repository's files".into());
     }
@@ -630,6 +639,34 @@ fn plain_fact(own: &[Fact], base: &[Fact], field: Field) -> Option<Sourced<Strin
     pick(own).or_else(|| pick(base))
 }
 
+/// The environment's own placeholder id (`Enter_the_Application_Id_here`), when it has no
+/// real one: the local rules then refuse to send it.
+fn own_placeholder_id(own: &[Fact], field: Field) -> Option<Sourced<String>> {
+    own.iter()
+        .filter(|f| f.field == field)
+        .find_map(|f| match &f.value {
+            FactValue::Plain(v) if crate::extract::value::is_placeholder(v) => {
+                Some(sourced(v.clone(), Origin::File(f.location.clone())))
+            }
+            _ => None,
+        })
+}
+
+/// The environment's own placeholder secret (`<client-secret>`), when it has no real one.
+fn own_placeholder_secret(own: &[Fact]) -> Option<Sourced<Credential>> {
+    own.iter()
+        .filter(|f| f.field == Field::ClientSecret)
+        .find_map(|f| match &f.value {
+            FactValue::Secret(s) if crate::extract::value::is_placeholder(s.expose()) => {
+                Some(sourced(
+                    Credential::Secret(s.clone()),
+                    Origin::File(f.location.clone()),
+                ))
+            }
+            _ => None,
+        })
+}
+
 /// The first literal secret among facts.
 fn secret_fact(facts: &[Fact]) -> Option<Sourced<Credential>> {
     facts
@@ -688,6 +725,62 @@ mod tests {
             ],
         );
         inv
+    }
+
+    #[test]
+    fn own_placeholders_are_picked_last_and_base_ones_never() {
+        let placeholder = |field, raw: &str, file: &str| {
+            let value = match field {
+                Field::ClientSecret => FactValue::Secret(SecretValue::new(raw)),
+                _ => FactValue::Plain(raw.into()),
+            };
+            fact(field, value, file, 4)
+        };
+        let mut inv = Inventory::default();
+        inv.unassigned.push(placeholder(
+            Field::ClientSecret,
+            "<client-secret>",
+            "appsettings.json",
+        ));
+        inv.environments.insert(
+            "production".into(),
+            vec![placeholder(
+                Field::ClientId,
+                "Enter_the_Application_Id_here",
+                "appsettings.Production.json",
+            )],
+        );
+        inv.environments.insert(
+            "staging".into(),
+            vec![placeholder(
+                Field::ClientSecret,
+                "changeme",
+                "appsettings.Staging.json",
+            )],
+        );
+        let names = EnvironmentNames::default();
+        let env = |_: &str| None;
+        let ctx = Context {
+            inventory: &inv,
+            names: &names,
+            single: false,
+            root: std::path::Path::new("/repo"),
+            env: &env,
+        };
+        let (prod, _) = resolve(&ctx, "production", None);
+        assert_eq!(
+            prod.client_id.map(|c| c.value).as_deref(),
+            Some("Enter_the_Application_Id_here")
+        );
+        assert!(
+            prod.credential.is_none(),
+            "the base's template placeholder is never taken"
+        );
+        let (staging, _) = resolve(&ctx, "staging", None);
+        assert!(matches!(
+            staging.credential.map(|c| c.value),
+            Some(Credential::Secret(s)) if s.expose() == "changeme"
+        ));
     }
 
     fn resolve_with(

@@ -187,9 +187,9 @@ pub fn run_with_remote(
     }
     // Checks see every environment (production wired to staging's app needs both sides);
     // `--env` narrows what is reported afterwards.
-    let mut consistency = crate::checks::consistency::check_with_names(&inventory, &names);
-    crate::checks::fold::client_id_pairs(&mut consistency);
-    findings.extend(consistency);
+    findings.extend(crate::checks::consistency::check_with_names(
+        &inventory, &names,
+    ));
     build::retain_environments(&mut inventory, &request.environments, &names);
     if !request.environments.is_empty() {
         let wanted: Vec<String> = selected.iter().map(|e| names.canonical(e)).collect();
@@ -207,6 +207,9 @@ pub fn run_with_remote(
         }
     }
     findings = config.apply(findings);
+    // One mistake, one finding: after allow comments and rule settings (a pair where one side
+    // is turned off is no pair), before the baseline (which records the folded finding).
+    crate::checks::fold::client_id_pairs(&mut findings);
     if !request.environments.is_empty() {
         let wanted: Vec<String> = request
             .environments

@@ -192,6 +192,10 @@ fn lowercase_first(s: &str) -> String {
     }
 }
 
+/// How many cut points [`readable_prefix`] tries, latest first: each try parses the prefix
+/// again, so a huge broken file costs a bounded number of passes.
+const MAX_CUTS: usize = 8;
+
 /// The text before the mistake, cut after the last complete value (or opening bracket) and
 /// closed, for `parse` to read what was written before it; `None` when no cut parses.
 pub fn readable_prefix(
@@ -199,43 +203,41 @@ pub fn readable_prefix(
     mistake_offset: usize,
     parses: impl Fn(&str) -> bool,
 ) -> Option<String> {
-    let toks = tokens(text, mistake_offset);
-    // Cut points, latest first: the mistake itself when a value ends right before it, then
-    // after every comma and opening bracket.
-    let mut cuts: Vec<usize> = toks
-        .iter()
-        .filter(|(_, _, t)| matches!(t, Token::Comma | Token::Open(_)))
-        .map(|(_, end, _)| *end)
-        .collect();
-    cuts.push(mistake_offset);
-    cuts.sort_unstable();
-    cuts.dedup();
-    for &cut in cuts.iter().rev().take(64) {
-        let Some(head) = text.get(..cut) else {
+    // One pass: the closers still open at each cut point, for the last few cut points (after a
+    // comma or an opening bracket), and at the mistake itself when a value ends right there.
+    let mut stack: Vec<char> = Vec::new();
+    let mut cuts: std::collections::VecDeque<(usize, Vec<char>)> = Default::default();
+    let mut remember = |cut: usize, stack: &[char]| {
+        if cuts.len() == MAX_CUTS {
+            cuts.pop_front();
+        }
+        cuts.push_back((cut, stack.to_vec()));
+    };
+    for (_, end, t) in tokens(text, mistake_offset) {
+        match t {
+            Token::Open(b'{') => stack.push('}'),
+            Token::Open(_) => stack.push(']'),
+            Token::Close(_) => {
+                stack.pop();
+            }
+            _ => {}
+        }
+        if matches!(t, Token::Comma | Token::Open(_)) {
+            remember(end, &stack);
+        }
+    }
+    remember(mistake_offset, &stack);
+    for (cut, open) in cuts.iter().rev() {
+        let Some(head) = text.get(..*cut) else {
             continue;
         };
-        let mut stack = Vec::new();
-        for (_, _, t) in tokens(head, head.len()) {
-            match t {
-                Token::Open(b'{') => stack.push('}'),
-                Token::Open(_) => stack.push(']'),
-                Token::Close(_) => {
-                    stack.pop();
-                }
-                _ => {}
-            }
-        }
-        if stack.is_empty() {
+        let head = head.trim_end();
+        // Nothing open, or a key without its value: this cut cannot be closed.
+        if open.is_empty() || head.ends_with(':') {
             continue;
         }
-        let mut candidate = head.trim_end().to_string();
-        // A key without its value cannot be closed: cut before it.
-        if candidate.ends_with(':') {
-            continue;
-        }
-        while let Some(close) = stack.pop() {
-            candidate.push(close);
-        }
+        let mut candidate = head.to_string();
+        candidate.extend(open.iter().rev());
         if parses(&candidate) {
             return Some(candidate);
         }

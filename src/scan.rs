@@ -190,9 +190,9 @@ pub fn run_with_remote(
     findings.extend(crate::checks::consistency::check_with_names(
         &inventory, &names,
     ));
-    build::retain_environments(&mut inventory, &request.environments, &names);
-    if !request.environments.is_empty() {
-        let wanted: Vec<String> = selected.iter().map(|e| names.canonical(e)).collect();
+    build::retain_environments(&mut inventory, selected, &names);
+    let wanted: Vec<String> = selected.iter().map(|e| names.canonical(e)).collect();
+    if !wanted.is_empty() {
         unreadable.retain(|env, _| wanted.contains(env));
     }
     let inline = apply_allow_lines(&mut findings, &results.allow_lines);
@@ -210,12 +210,7 @@ pub fn run_with_remote(
     // One mistake, one finding: after allow comments and rule settings (a pair where one side
     // is turned off is no pair), before the baseline (which records the folded finding).
     crate::checks::fold::client_id_pairs(&mut findings);
-    if !request.environments.is_empty() {
-        let wanted: Vec<String> = request
-            .environments
-            .iter()
-            .map(|e| names.canonical(e))
-            .collect();
+    if !wanted.is_empty() {
         // A committed secret is a leak whatever environment is being deployed.
         findings.retain(|f| match &f.environment {
             Some(env) => wanted.iter().any(|e| e == env) || is_hard_coded_secret(f),
@@ -272,11 +267,8 @@ fn known_environments(
     for name in config.environments.keys() {
         known.add(&names.canonical(name), "credgate.toml");
     }
-    for name in pipeline_names {
-        let n = name.trim();
-        if !n.is_empty() && !n.contains("${{") && !n.contains("$(") && !n.contains('{') {
-            known.add(&names.canonical(n), "a pipeline's environment:");
-        }
+    for name in pipeline_names.iter().filter(|n| build::is_literal_name(n)) {
+        known.add(&names.canonical(name), "a pipeline's environment:");
     }
     for platform in &inventory.platforms {
         for env in platform.by_environment.keys() {

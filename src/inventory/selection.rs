@@ -3,7 +3,7 @@
 //! unexpanded, an environment the repository never mentions) would otherwise filter everything
 //! away and pass a deploy that nothing checked. Pure: the caller gathers where names come from.
 
-use super::environment::EnvironmentNames;
+use super::environment::{promotion_rank, EnvironmentNames};
 use std::collections::BTreeMap;
 
 /// The credential variable keys of the azure-identity convention, as `<ENV>_<KEY>` or
@@ -106,8 +106,9 @@ pub fn unmatched_message(unmatched: &[String], known: &Known) -> String {
              and no <ENV>_AZURE_* variables.",
         );
     } else {
-        let listed: Vec<String> = known
-            .found
+        let mut found: Vec<(&String, &Vec<String>)> = known.found.iter().collect();
+        found.sort_by_key(|(name, _)| (promotion_rank(name), name.as_str()));
+        let listed: Vec<String> = found
             .iter()
             .map(|(name, places)| format!("{name} ({})", places.join(", ")))
             .collect();

@@ -216,6 +216,95 @@ mod tests {
     }
 
     #[test]
+    fn disagreeing_ids_are_conflicts_next_to_the_value_most_sources_agree_on() {
+        let id = |file: &str, line, v: &str| {
+            fact(file, line, Field::ClientId, FactValue::Plain(v.into()))
+        };
+        let mut inv = Inventory::default();
+        inv.environments.insert(
+            "production".into(),
+            vec![
+                id(
+                    "appsettings.Production.json",
+                    10,
+                    "BF178375-4A86-4A0C-9256-9CF907BCE18A",
+                ),
+                id(
+                    "infra/prod.tfvars",
+                    6,
+                    "1ee56472-6166-4e31-b902-c9f9c65b805e",
+                ),
+                id(
+                    "values-prod.yaml",
+                    8,
+                    "{1ee56472-6166-4e31-b902-c9f9c65b805e}",
+                ),
+                id("values-prod.yaml", 9, "<client-id>"),
+            ],
+        );
+        // A tie keeps the first value written.
+        inv.environments.insert(
+            "staging".into(),
+            vec![
+                id("a.json", 1, "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"),
+                id("b.json", 1, "4f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"),
+            ],
+        );
+        let unreadable =
+            BTreeMap::from([("uat".to_string(), vec!["appsettings.uat.json".to_string()])]);
+        let rows = summaries(&inv, &unreadable);
+        let prod = rows.iter().find(|r| r.name == "production").expect("row");
+        assert_eq!(
+            prod.client_id.as_deref(),
+            Some("1ee56472-6166-4e31-b902-c9f9c65b805e")
+        );
+        assert_eq!(
+            prod.conflicts,
+            vec![Conflict {
+                field: "client_id".into(),
+                value: "BF178375-4A86-4A0C-9256-9CF907BCE18A".into(),
+                sources: vec!["appsettings.Production.json:10".into()],
+            }],
+            "placeholders and spellings of one GUID are no disagreement"
+        );
+        let staging = rows.iter().find(|r| r.name == "staging").expect("row");
+        assert_eq!(
+            staging.client_id.as_deref(),
+            Some("3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b")
+        );
+        assert_eq!(staging.conflicts.len(), 1);
+        let uat = rows
+            .iter()
+            .find(|r| r.name == "uat")
+            .expect("an unreadable environment keeps its row");
+        assert_eq!(uat.unreadable, ["appsettings.uat.json"]);
+        assert!(uat.client_id.is_none());
+    }
+
+    #[test]
+    fn one_secret_one_fingerprint_whatever_its_edges() {
+        let secret = |v: &str| {
+            let mut inv = Inventory::default();
+            inv.environments.insert(
+                "staging".into(),
+                vec![fact(
+                    ".env.staging",
+                    5,
+                    Field::ClientSecret,
+                    FactValue::Secret(SecretValue::new(v)),
+                )],
+            );
+            summaries(&inv, &BTreeMap::new())[0]
+                .secret
+                .fingerprint
+                .clone()
+        };
+        let clean = "zt58Q~8RrbzqyJkq4KCZAyRs-IirLMBZfzHhsckP";
+        assert_eq!(secret(&format!("{clean} ")), secret(clean));
+        assert_eq!(secret(clean), Some(crate::secret::fingerprint_of(clean)));
+    }
+
+    #[test]
     fn key_vault_references_are_shortened() {
         assert_eq!(
             short_reference(

@@ -121,7 +121,8 @@ pub struct ScanArgs {
     /// Configuration file [default: credgate.toml at the root, if present].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Only these environments (repeatable).
+    /// Only these environments (repeatable). A name that matches no environment is an error
+    /// (exit 2); committed secrets are reported whatever is selected.
     #[arg(long = "env", value_name = "NAME")]
     pub environments: Vec<String>,
     /// Lowest severity that fails the run.

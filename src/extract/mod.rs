@@ -145,7 +145,7 @@ impl FileFacts {
         let kept = if self.facts.is_empty() {
             "no credential setting could be read from the file"
         } else {
-            "the credential settings before it were read, the rest of the file was not"
+            "only the credential settings that could be read despite it were kept"
         };
         self.problems.push(Finding::new(
             "parse-error",

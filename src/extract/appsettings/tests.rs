@@ -376,7 +376,9 @@ fn malformed_json_is_a_parse_error_with_a_line() {
     let fields: Vec<Field> = out.facts.iter().map(|f| f.field).collect();
     assert_eq!(fields, [Field::ClientId]);
     assert!(
-        problem.message.contains("before it were read"),
+        problem
+            .message
+            .contains("could be read despite it were kept"),
         "{}",
         problem.message
     );

@@ -136,6 +136,8 @@ fn main() {
         staged: false,
         walk: options.clone(),
         environments: Vec::new(),
+        variables: Vec::new(),
+        plain_credentials: false,
     };
     // `uat` is not a built-in name: declared as a team would in credgate.toml.
     let config = Config::parse("[environments.uat]\n", "credgate.toml").expect("valid config");

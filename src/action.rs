@@ -22,6 +22,11 @@ const VALUE_INPUTS: &[(&str, &str)] = &[
     ("expiry_warning_days", "--expiry-warning-days"),
 ];
 
+/// Inputs that switch a flag on: `true` or `false` (any case), as GitHub's boolean inputs are
+/// strings.
+const FLAG_INPUTS: &[(&str, &str)] =
+    &[("allow_missing_credentials", "--allow-missing-credentials")];
+
 /// The subcommands the action may run; the rest (`explain`, `rules`, `baseline`) make no sense
 /// as a pipeline gate.
 const COMMANDS: &[&str] = &["check", "scan", "dry-run"];
@@ -103,6 +108,18 @@ pub fn command_line(env: &dyn Fn(&str) -> Option<String>) -> Result<CommandLine,
     for (id, flag) in VALUE_INPUTS {
         if let Some(value) = input(env, id)? {
             args.push(format!("{flag}={value}"));
+        }
+    }
+    for (id, flag) in FLAG_INPUTS {
+        match input(env, id)?.map(|v| v.to_ascii_lowercase()).as_deref() {
+            None | Some("false") => {}
+            Some("true") => args.push(flag.to_string()),
+            Some(_) => {
+                return Err(InputError {
+                    input: Some(id),
+                    detail: "must be `true` or `false`".to_string(),
+                })
+            }
         }
     }
     // After `--`, a path that starts with `-` is still a path.
@@ -282,8 +299,10 @@ mod tests {
             ("INPUT_SARIF_FILE", "results/credgate.sarif"),
             ("INPUT_AUTHORITY_HOST", "https://login.microsoftonline.us"),
             ("INPUT_EXPIRY_WARNING_DAYS", "14"),
+            ("INPUT_ALLOW_MISSING_CREDENTIALS", "True"),
         ]);
         let args = args_of(parse(&command_line(&env).expect("valid")).expect("parses"));
+        assert!(args.allow_missing_credentials);
         assert_eq!(args.path.as_deref(), Some(Path::new("services/api")));
         assert_eq!(args.environments, ["staging", "production", "qa", "dev"]);
         assert_eq!(args.config.as_deref(), Some(Path::new("ci/credgate.toml")));
@@ -302,6 +321,19 @@ mod tests {
             Some("https://login.microsoftonline.us")
         );
         assert_eq!(args.expiry_warning_days, 14);
+    }
+
+    #[test]
+    fn boolean_inputs_take_true_or_false_only() {
+        let parsed = |v: &'static str| {
+            command_line(&with(&[("INPUT_ALLOW_MISSING_CREDENTIALS", v)]))
+                .map(|line| args_of(parse(&line).expect("parses")).allow_missing_credentials)
+        };
+        assert_eq!(parsed("false"), Ok(false));
+        assert_eq!(parsed(""), Ok(false));
+        assert_eq!(parsed("TRUE"), Ok(true));
+        let err = parsed("yes").expect_err("not a boolean");
+        assert_eq!(err.input, Some("allow_missing_credentials"));
     }
 
     #[test]

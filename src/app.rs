@@ -166,7 +166,9 @@ fn fill_matrix(report: &mut Report, plans: &[crate::dryrun::credentials::Resolve
                     present: true,
                     source: Some(format!("{kind} from {}", credential.origin.describe())),
                     fingerprint: match &credential.value {
-                        Credential::Secret(secret) => Some(secret.fingerprint()),
+                        Credential::Secret(secret) => Some(
+                            crate::checks::consistency::secret_value::redacted(secret).fingerprint,
+                        ),
                         _ => None,
                     },
                 };
@@ -209,8 +211,36 @@ fn remote_options(args: &ScanArgs) -> crate::sources::fetch::RemoteOptions {
     }
 }
 
-/// Builds the scan request and loads config and baseline for a scan-like command.
-fn prepare(args: &ScanArgs) -> Result<(ScanRequest, Config, Option<Baseline>)> {
+/// Names (never values) of the set process variables that can name an environment's
+/// credentials, and whether the plain `AZURE_*` credentials are set: what `--env` may match
+/// besides the repository (docs/design.md "Where values come from").
+fn credential_variables(dry_runs: bool) -> (Vec<String>, bool) {
+    let usable = |v: &std::ffi::OsString| {
+        v.to_str()
+            .is_some_and(|v| crate::dryrun::credentials::Unset::of(v).is_none())
+    };
+    let variables: Vec<String> = std::env::vars_os()
+        .filter(|(_, v)| usable(v))
+        .filter_map(|(k, _)| k.into_string().ok())
+        .filter(|k| k.contains("AZURE_"))
+        .collect();
+    let plain = dry_runs
+        && [
+            "AZURE_TENANT_ID",
+            "AZURE_CLIENT_ID",
+            "AZURE_CLIENT_SECRET",
+            "AZURE_CLIENT_CERTIFICATE_PATH",
+            "AZURE_FEDERATED_TOKEN_FILE",
+            "AZURE_CREDENTIALS",
+        ]
+        .iter()
+        .any(|k| variables.iter().any(|v| v == k));
+    (variables, plain)
+}
+
+/// Builds the scan request and loads config and baseline for a scan-like command; `dry_runs`
+/// says whether the command sends token requests (so the plain `AZURE_*` credentials count).
+fn prepare(args: &ScanArgs, dry_runs: bool) -> Result<(ScanRequest, Config, Option<Baseline>)> {
     if !args.root().exists() {
         bail!("path not found: {}", args.root().display());
     }
@@ -220,6 +250,7 @@ fn prepare(args: &ScanArgs) -> Result<(ScanRequest, Config, Option<Baseline>)> {
         .max_file_size
         .or(config.scan.max_file_size)
         .unwrap_or(crate::cli::DEFAULT_MAX_FILE_SIZE);
+    let (variables, plain_credentials) = credential_variables(dry_runs);
     let request = ScanRequest {
         root: args.root().to_path_buf(),
         root_display: scan::display_root(args.root()),
@@ -234,13 +265,15 @@ fn prepare(args: &ScanArgs) -> Result<(ScanRequest, Config, Option<Baseline>)> {
             .iter()
             .map(|e| e.to_ascii_lowercase())
             .collect(),
+        variables,
+        plain_credentials,
     };
     Ok((request, config, baseline))
 }
 
 fn run_scan(args: &ScanArgs, mode: Mode) -> Result<i32> {
     let extra = extra_reports(args)?;
-    let (request, config, baseline) = prepare(args)?;
+    let (request, config, baseline) = prepare(args, mode != Mode::Scan)?;
     let report = match mode {
         Mode::Scan => scan::run(&request, &config, baseline.as_ref())?,
         Mode::Check | Mode::DryRun => {
@@ -309,6 +342,8 @@ fn dry_run_options(args: &ScanArgs) -> Result<crate::dryrun::Options> {
         allow_unreachable: args.allow_unreachable,
         expiry_warning_days: args.expiry_warning_days,
         legacy_rs256: args.legacy_rs256,
+        selected: !args.environments.is_empty(),
+        allow_missing_credentials: args.allow_missing_credentials,
     })
 }
 
@@ -375,7 +410,7 @@ fn with_dry_run(
         .unzip();
     fill_matrix(&mut report, &plans);
     let outcome = crate::dryrun::run_blocking(plans, options)?;
-    let mut raw = outcome.findings;
+    let mut raw = outcome.findings.clone();
     // A credential variable set to nothing usable was skipped: say so, by name.
     raw.extend(unset.iter().flatten().map(credentials::UnsetVariable::note));
     let mut found = config.apply(raw);
@@ -387,16 +422,14 @@ fn with_dry_run(
     if mode == Mode::DryRun {
         report.findings.clear();
     }
-    // A value the scan already flagged (malformed-id, secret-whitespace) is reported once.
-    found.retain(|f| {
-        !report
-            .findings
-            .iter()
-            .any(|g| g.rule_id == f.rule_id && g.location == f.location)
-    });
+    // A value the scan already flagged (malformed-id, secret-whitespace) is reported once, and
+    // a failure it caused is part of that finding.
+    let found =
+        crate::checks::fold::dry_run_into_local(&mut report.findings, found, &outcome.causes);
     report.findings.extend(found);
     report.dry_run = outcome.results;
     report.finalize();
+    crate::checks::fold::secret_fixes(&mut report.findings);
     Ok(report)
 }
 
@@ -407,7 +440,7 @@ fn run_baseline(args: &ScanArgs) -> Result<i32> {
              the baseline file"
         );
     }
-    let (request, config, _) = prepare(args)?;
+    let (request, config, _) = prepare(args, false)?;
     let report = scan::run(&request, &config, None)?;
     write_baseline(args, &Baseline::from_findings(&report.findings))
 }

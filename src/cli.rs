@@ -123,7 +123,8 @@ pub struct ScanArgs {
     /// Configuration file [default: credgate.toml at the root, if present].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Only these environments (repeatable).
+    /// Only these environments (repeatable). A name that matches no environment is an error
+    /// (exit 2); committed secrets are reported whatever is selected.
     #[arg(long = "env", value_name = "NAME")]
     pub environments: Vec<String>,
     /// Lowest severity that fails the run.
@@ -150,6 +151,10 @@ pub struct ScanArgs {
     /// Report an unreachable authority (timeout, connection error, 5xx, 429) as a warning, not an error.
     #[arg(long)]
     pub allow_unreachable: bool,
+    /// With --env, an environment that could not be dry-run (missing_credentials) is an error;
+    /// this makes it a warning (without --env it always is one).
+    #[arg(long)]
+    pub allow_missing_credentials: bool,
     /// Warn when Graph says the secret in use expires within this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub expiry_warning_days: u32,

@@ -369,6 +369,23 @@ pub struct EnvironmentSummary {
     pub secret: SecretPresence,
     /// Files and API paths that contributed facts.
     pub sources: Vec<String>,
+    /// Files that define the environment but could not be read or parsed: its values there
+    /// are unknown.
+    pub unreadable: Vec<String>,
+    /// Values of the environment's own sources that disagree with the one shown, so the
+    /// matrix shows a disagreement instead of hiding it behind the majority value.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// One value of an environment that disagrees with the value its matrix row shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// `client_id` or `tenant_id`.
+    pub field: String,
+    /// The other value, as written (ids are not secret).
+    pub value: String,
+    /// Where it is set, `file:line` or a source name.
+    pub sources: Vec<String>,
 }
 
 /// Outcome of one environment's live token request.
@@ -386,6 +403,9 @@ pub struct DryRunResult {
     pub correlation_id: Option<String>,
     /// Wall time of the environment's whole dry-run, retries included.
     pub duration_ms: u64,
+    /// With status `not_sent`: the rule id of the local finding whose value kept the request
+    /// from being sent (`secret-id-as-value`, `placeholder-credential`, …).
+    pub blocked_by: Option<String>,
 }
 
 /// Why the walker passed over a file, counted in the summary.

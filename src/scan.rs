@@ -6,7 +6,7 @@ use crate::baseline::Baseline;
 use crate::checks::{secrets, suppress};
 use crate::config::Config;
 use crate::extract::{self, FileFacts};
-use crate::inventory::{build, summary};
+use crate::inventory::{build, selection, summary, unreadable};
 use crate::model::{Finding, Report};
 use crate::sources::Remote;
 use crate::walk::{self, WalkOptions, WalkStats};
@@ -25,8 +25,14 @@ pub struct ScanRequest {
     pub staged: bool,
     /// Walker settings.
     pub walk: WalkOptions,
-    /// Only findings of these canonical environments (plus findings with no environment).
+    /// Only findings of these canonical environments (plus findings with no environment and
+    /// hard-coded secrets, which `--env` never hides).
     pub environments: Vec<String>,
+    /// Names (never values) of the set process variables that can define an environment
+    /// (`UAT_AZURE_CLIENT_SECRET`), so `--env uat` matches with nothing in the repository.
+    pub variables: Vec<String>,
+    /// Whether the plain `AZURE_*` credentials are set and the command would dry-run with them.
+    pub plain_credentials: bool,
 }
 
 /// What every file contributes, accumulated per walker thread.
@@ -161,18 +167,37 @@ pub fn run_with_remote(
             .extend(platform.environments.iter().cloned());
         findings.extend(platform.problems.iter().cloned());
     }
+    let facts_declared = facts.declared_environments.clone();
     let (mut inventory, names) = build::build(facts, &config.inventory_settings());
     inventory.platforms = remote
         .platforms
         .iter()
         .map(|(platform, data)| data.names(platform, &names))
         .collect();
+    // A broken file of an environment is an error for it, and keeps it in the matrix.
+    let mut unreadable = unreadable::escalate(&mut findings, &names);
+    let selected = &request.environments;
+    if !selected.is_empty() {
+        let mut known = known_environments(&inventory, &names, &facts_declared, config)
+            .with_variables(request.variables.clone(), request.plain_credentials);
+        for env in unreadable.keys() {
+            known.add(env, "an unreadable file");
+        }
+        let unmatched = selection::unmatched(selected, &known, &names);
+        if !unmatched.is_empty() {
+            anyhow::bail!(selection::unmatched_message(&unmatched, &known));
+        }
+    }
     // Checks see every environment (production wired to staging's app needs both sides);
     // `--env` narrows what is reported afterwards.
     findings.extend(crate::checks::consistency::check_with_names(
         &inventory, &names,
     ));
-    build::retain_environments(&mut inventory, &request.environments, &names);
+    build::retain_environments(&mut inventory, selected, &names);
+    let wanted: Vec<String> = selected.iter().map(|e| names.canonical(e)).collect();
+    if !wanted.is_empty() {
+        unreadable.retain(|env, _| wanted.contains(env));
+    }
     let inline = apply_allow_lines(&mut findings, &results.allow_lines);
     // Secret findings belong to the environment their file is for.
     for finding in &mut findings {
@@ -185,20 +210,19 @@ pub fn run_with_remote(
         }
     }
     findings = config.apply(findings);
-    if !request.environments.is_empty() {
-        let wanted: Vec<String> = request
-            .environments
-            .iter()
-            .map(|e| names.canonical(e))
-            .collect();
+    // One mistake, one finding: after allow comments and rule settings (a pair where one side
+    // is turned off is no pair), before the baseline (which records the folded finding).
+    crate::checks::fold::client_id_pairs(&mut findings);
+    if !wanted.is_empty() {
+        // A committed secret is a leak whatever environment is being deployed.
         findings.retain(|f| match &f.environment {
-            Some(env) => wanted.iter().any(|e| e == env),
+            Some(env) => wanted.iter().any(|e| e == env) || is_hard_coded_secret(f),
             None => true,
         });
     }
     let mut report = Report {
         root: request.root_display.clone(),
-        environments: summary::summaries(&inventory),
+        environments: summary::summaries(&inventory, &unreadable),
         ..Report::default()
     };
     if let Some(baseline) = baseline {
@@ -212,11 +236,49 @@ pub fn run_with_remote(
     report.summary.files_skipped = stats.skipped;
     report.summary.inline_suppressed = results.suppressed + inline;
     report.finalize();
+    crate::checks::fold::secret_fixes(&mut report.findings);
     Ok(Scanned {
         report,
         inventory,
         names,
     })
+}
+
+/// Whether a finding is one of the hard-coded secret rules (`checks::secrets`).
+fn is_hard_coded_secret(finding: &Finding) -> bool {
+    crate::rules::find(&finding.rule_id).is_some_and(|r| r.family == crate::rules::Family::Secrets)
+}
+
+/// Every environment the run found, with where: the inventory's (files and CI platforms'
+/// variables), `credgate.toml`'s tables, pipelines' `environment:` names and the CI platforms'
+/// environments.
+fn known_environments(
+    inventory: &crate::model::Inventory,
+    names: &crate::inventory::environment::EnvironmentNames,
+    pipeline_names: &[String],
+    config: &Config,
+) -> selection::Known {
+    let mut known = selection::Known::default();
+    for (env, facts) in &inventory.environments {
+        let place = if facts.iter().any(|f| f.location.file.is_some()) {
+            "files"
+        } else {
+            "CI variables"
+        };
+        known.add(env, place);
+    }
+    for name in config.environments.keys() {
+        known.add(&names.canonical(name), "credgate.toml");
+    }
+    for name in pipeline_names.iter().filter(|n| build::is_literal_name(n)) {
+        known.add(&names.canonical(name), "a pipeline's environment:");
+    }
+    for platform in &inventory.platforms {
+        for env in platform.by_environment.keys() {
+            known.add(env, &format!("{} environment", platform.platform));
+        }
+    }
+    known
 }
 
 /// The scan root as reports show it: the path as given, `/`-separated.

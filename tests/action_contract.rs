@@ -138,6 +138,7 @@ fn action_yml_declares_what_credgate_reads_and_writes() {
     assert_eq!(
         sorted,
         [
+            "allow_missing_credentials",
             "authority_host",
             "baseline",
             "command",
@@ -461,6 +462,46 @@ fn scan_makes_no_network_request_and_check_does() {
     for run in [&scan, &check] {
         assert_no_leak(&run.everything(), &secret, "a network-bait run");
     }
+}
+
+#[test]
+fn an_environments_input_that_matches_nothing_fails_the_step() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "appsettings.Production.json",
+        "{ \"AzureAd\": { \"TenantId\": \"7c3e5f1a-2b4d-4c6e-8f0a-1b2c3d4e5f60\", \"ClientId\": \"0000000a-5b7d-4e8f-9a0b-1c2d3e4f5ac3\" } }\n",
+    );
+    for command in ["scan", "check"] {
+        // A typo, and what a template gets when the matrix value never reached it.
+        for name in ["prodution", "${{ matrix.environment }}"] {
+            let run = run_action(
+                dir.path(),
+                &[("command", command), ("environments", name)],
+                &[],
+            );
+            assert_eq!(run.code, Some(2), "{command} {name}: {}", run.stderr);
+            assert!(run.stderr.contains("production (files)"), "{}", run.stderr);
+        }
+    }
+    // The same step with the right name passes the selection (and fails on what it finds:
+    // no credentials for production's dry-run).
+    let run = run_action(
+        dir.path(),
+        &[("command", "check"), ("environments", "production")],
+        &[],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let run = run_action(
+        dir.path(),
+        &[
+            ("command", "check"),
+            ("environments", "production"),
+            ("allow_missing_credentials", "true"),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
 }
 
 #[test]

@@ -608,7 +608,8 @@ fn empty_and_unexpanded_variables_are_absent_never_sent_and_named_in_a_note() {
         // An unexpanded certificate path is no certificate either.
         vars.push(("AZURE_CLIENT_CERTIFICATE_PATH", "$(CertPath)".to_string()));
         let out = run(dir.path(), &recorder.url(), &["--format", "json"], &vars);
-        assert_eq!(out.status.code(), Some(0), "{value:?}: {}", stderr(&out));
+        // With --env the job's environment was not proven: the gate fails.
+        assert_eq!(out.status.code(), Some(1), "{value:?}: {}", stderr(&out));
         let (status, report) = production(&out);
         assert_eq!(status, "missing_credentials", "{value:?}: {report}");
         let notes = unset_notes(&report);

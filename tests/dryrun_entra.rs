@@ -424,24 +424,40 @@ fn cross_match_names_the_app_the_secret_belongs_to() {
 }
 
 #[test]
-fn missing_credentials_is_a_note_saying_what_was_looked_for() {
+fn missing_credentials_fails_a_selected_environment_and_says_what_to_set() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(
-        dir.path(),
-        "dry-run",
-        &["--format", "json", "--env", "staging"],
-        &[],
-    );
-    let report = json(&out.stdout);
-    assert_eq!(status_of(&report, "staging"), "missing_credentials");
-    let note = &findings(&report, "dry-run-failed")[0];
-    assert_eq!(note["severity"], "note");
-    let message = note["message"].as_str().unwrap();
+    // staging is declared, and the step has no credentials for it.
+    write(dir.path(), "credgate.toml", "[environments.staging]\n");
+    let gate = |extra: &[&str]| {
+        let mut args = vec!["--format", "json"];
+        args.extend_from_slice(extra);
+        let out = run(dir.path(), "dry-run", &args, &[]);
+        let report = json(&out.stdout);
+        assert_eq!(status_of(&report, "staging"), "missing_credentials");
+        let finding = findings(&report, "dry-run-failed")[0].clone();
+        (out.status.code(), finding)
+    };
+    // A deploy job (`--env`): nothing proved staging can get a token, so the gate fails.
+    let (code, finding) = gate(&["--env", "staging"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(finding["severity"], "error");
+    let message = finding["message"].as_str().unwrap();
     assert!(
         message.contains("STAGING") && message.contains("AZURE_CLIENT_SECRET"),
         "{message}"
     );
-    assert_eq!(out.status.code(), Some(0));
+    assert!(message.contains("--allow-missing-credentials"), "{message}");
+    let fix = finding["fix"].as_str().unwrap();
+    assert!(fix.contains("AZURE_CREDENTIALS"), "{fix}");
+    // Accepted on purpose, or a run over every environment: a warning.
+    for extra in [
+        &["--env", "staging", "--allow-missing-credentials"][..],
+        &[],
+    ] {
+        let (code, finding) = gate(extra);
+        assert_eq!(code, Some(0), "{extra:?}");
+        assert_eq!(finding["severity"], "warning", "{extra:?}");
+    }
 }
 
 #[test]

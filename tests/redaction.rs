@@ -124,6 +124,13 @@ fn plant(root: &Path) -> Planted {
         ".github/workflows/release.yml",
         &format!("on: push\njobs:\n  staging:\n    uses: ./.github/workflows/deploy.yml\n    with:\n      environment: staging\n    secrets:\n      AZURE_CLIENT_SECRET: {mapped_secret}\n  production:\n    uses: ./.github/workflows/deploy.yml\n    with:\n      environment: production\n    secrets: inherit\n"),
     );
+    // The uat deploy job: `--env uat` names an environment the repository knows (its
+    // credentials are the job's plain azure-identity variables).
+    write(
+        root,
+        ".github/workflows/deploy-uat.yml",
+        "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    environment: uat\n    steps:\n      - run: ./deploy.sh\n",
+    );
     let cert_text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/certs/combined_encrypted.pem"),
     )
@@ -848,5 +855,80 @@ fn the_leak_check_catches_any_12_characters() {
     ] {
         let caught = std::panic::catch_unwind(|| check.assert_clean(text, "text")).is_err();
         assert_eq!(caught, leaks, "{text}");
+    }
+}
+
+/// The outputs issue 18 added print no secret either, in any format: a parse error on the line
+/// of a secret whose closing quote is missing, `not_sent` findings for rejected secrets (with a
+/// trailing space, a Secret ID GUID), azure/login's `AZURE_CREDENTIALS` JSON as a source, the
+/// matrix's disagreeing ids and unreadable files, and the usage error of an unknown `--env`.
+#[test]
+fn fail_closed_outputs_print_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let in_broken_file = entra_secret(1801);
+    let spaced = entra_secret(1802);
+    let guid_secret = "5138dde8-9caa-4786-bb56-0fb9e633ad29".to_string();
+    let login_secret = entra_secret(1803);
+    write(
+        root,
+        "src/appsettings.Production.json",
+        &format!("{{\n  \"AzureAd\": {{\n    \"TenantId\": \"{TENANT}\",\n    \"ClientId\": \"{PROD_CLIENT}\",\n    \"ClientSecret\": \"{in_broken_file},\n    \"Instance\": \"https://login.microsoftonline.com/\"\n  }}\n}}\n"),
+    );
+    write(
+        root,
+        "deploy/helm/values-prod.yaml",
+        &format!("azureAd:\n  tenantId: {TENANT}\n  clientId: {STAGING_CLIENT}\n"),
+    );
+    let creds = serde_json::json!({"clientId": DEV_CLIENT, "clientSecret": login_secret, "tenantId": TENANT})
+        .to_string();
+    let vars = [
+        ("STAGING_AZURE_TENANT_ID", TENANT.to_string()),
+        ("STAGING_AZURE_CLIENT_ID", STAGING_CLIENT.to_string()),
+        ("STAGING_AZURE_CLIENT_SECRET", format!("{spaced} ")),
+        ("DEV_AZURE_TENANT_ID", TENANT.to_string()),
+        ("DEV_AZURE_CLIENT_ID", DEV_CLIENT.to_string()),
+        ("DEV_AZURE_CLIENT_SECRET", guid_secret.clone()),
+        ("UAT_AZURE_CREDENTIALS", creds),
+    ];
+    let check = LeakCheck::new(&[
+        ("secret in a broken file", in_broken_file.as_str()),
+        ("secret with a trailing space", spaced.as_str()),
+        ("Secret ID pasted as the secret", guid_secret.as_str()),
+        ("AZURE_CREDENTIALS clientSecret", login_secret.as_str()),
+    ]);
+    let authority = format!("http://127.0.0.1:{}", closed_port());
+    for format in FORMATS {
+        for envs in [&["production", "staging", "dev", "uat"][..], &["prodution"]] {
+            let mut cmd = credgate_isolated();
+            cmd.arg("check")
+                .arg(root)
+                .args(["--format", format, "--timeout", "2", "--no-remote"])
+                .args(["--authority-host", &authority]);
+            for e in envs {
+                cmd.args(["--env", e]);
+            }
+            for (k, v) in &vars {
+                cmd.env(k, v);
+            }
+            let out = cmd.timeout(Duration::from_secs(60)).output().unwrap();
+            let label = format!("check --format {format} --env {envs:?}");
+            let expected = if envs.len() == 1 { 2 } else { 1 };
+            assert_eq!(out.status.code(), Some(expected), "{label}");
+            check.assert_clean(
+                &String::from_utf8_lossy(&out.stdout),
+                &format!("{label}: stdout"),
+            );
+            check.assert_clean(
+                &String::from_utf8_lossy(&out.stderr),
+                &format!("{label}: stderr"),
+            );
+            if *format == "json" && envs.len() > 1 {
+                let report = json(&out.stdout);
+                assert_eq!(status_of(&report, "staging"), "not_sent");
+                assert_eq!(status_of(&report, "development"), "not_sent");
+                assert_eq!(status_of(&report, "uat"), "unreachable");
+            }
+        }
     }
 }

@@ -28,6 +28,7 @@ fn rich_report() -> Report {
                     fingerprint: Some(secret.fingerprint()),
                 },
                 sources: vec!["appsettings.Production.json".into()],
+                ..EnvironmentSummary::default()
             },
             EnvironmentSummary {
                 name: "staging".into(),
@@ -43,6 +44,7 @@ fn rich_report() -> Report {
             trace_id: Some("trace".into()),
             correlation_id: Some("correlation".into()),
             duration_ms: 212,
+            blocked_by: None,
         }],
         summary: Summary {
             files_scanned: 12,

@@ -358,11 +358,20 @@ pub fn resolve(
         .map(Vec::as_slice)
         .unwrap_or_default();
     let base = ctx.inventory.unassigned.as_slice();
-    tenant = tenant.or_else(|| plain_fact(own, base, Field::TenantId));
-    client_id = client_id.or_else(|| plain_fact(own, base, Field::ClientId));
+    // A placeholder of the environment's own is still its value: it is picked last, so that
+    // the dry-run says `not_sent (placeholder-credential)` instead of "nothing found". The base
+    // configuration's placeholders are templates, expected there, and never picked.
+    tenant = tenant
+        .or_else(|| plain_fact(own, base, Field::TenantId))
+        .or_else(|| own_placeholder_id(own, Field::TenantId));
+    client_id = client_id
+        .or_else(|| plain_fact(own, base, Field::ClientId))
+        .or_else(|| own_placeholder_id(own, Field::ClientId));
     let mut committed = false;
     if credential.is_none() {
-        credential = secret_fact(own).or_else(|| secret_fact(base));
+        credential = secret_fact(own)
+            .or_else(|| secret_fact(base))
+            .or_else(|| own_placeholder_secret(own));
         committed = credential.is_some();
         looked_for.push("literal secrets in the repository's files".into());
     }
@@ -553,6 +562,61 @@ fn fill(
                 )
             })
         };
+    if level.tenant.is_none() || level.client.is_none() || level.credential.is_none() {
+        if let Some((n, json)) = first(search, names, describe, CREDENTIALS_KEY, Slot::Credential) {
+            let creds = LoginCreds::parse(&json);
+            let origin = |member: &str| Origin::Env(format!("{n} ({member})"));
+            if level.tenant.is_none() {
+                level.tenant = creds.tenant.map(|v| sourced(v, origin("tenantId")));
+            }
+            if level.client.is_none() {
+                level.client = creds.client.map(|v| sourced(v, origin("clientId")));
+            }
+            if level.credential.is_none() {
+                level.credential = creds.secret.map(|v| {
+                    sourced(
+                        Credential::Secret(SecretValue::new(v)),
+                        origin("clientSecret"),
+                    )
+                });
+            }
+        }
+    }
+}
+
+/// azure/login's service-principal JSON (`creds: ${{ secrets.AZURE_CREDENTIALS }}`), the most
+/// common way a GitHub repository holds its credentials: passing the same secret to credgate
+/// as `AZURE_CREDENTIALS` (or `<ENV>_AZURE_CREDENTIALS`) is enough.
+const CREDENTIALS_KEY: &str = "AZURE_CREDENTIALS";
+
+/// The members of an `AZURE_CREDENTIALS` JSON that the dry-run uses. Text that is not such JSON
+/// yields nothing (and is never echoed: it may hold a secret).
+#[derive(Default)]
+struct LoginCreds {
+    tenant: Option<String>,
+    client: Option<String>,
+    secret: Option<String>,
+}
+
+impl LoginCreds {
+    fn parse(json: &str) -> Self {
+        let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(json)
+        else {
+            return Self::default();
+        };
+        let member = |name: &str| {
+            map.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .and_then(|(_, v)| v.as_str())
+                .filter(|v| Unset::of(v).is_none())
+                .map(str::to_string)
+        };
+        Self {
+            tenant: member("tenantId"),
+            client: member("clientId"),
+            secret: member("clientSecret"),
+        }
+    }
 }
 
 fn sourced<T>(value: T, origin: Origin) -> Sourced<T> {
@@ -573,6 +637,34 @@ fn plain_fact(own: &[Fact], base: &[Fact], field: Field) -> Option<Sourced<Strin
             })
     };
     pick(own).or_else(|| pick(base))
+}
+
+/// The environment's own placeholder id (`Enter_the_Application_Id_here`), when it has no
+/// real one: the local rules then refuse to send it.
+fn own_placeholder_id(own: &[Fact], field: Field) -> Option<Sourced<String>> {
+    own.iter()
+        .filter(|f| f.field == field)
+        .find_map(|f| match &f.value {
+            FactValue::Plain(v) if crate::extract::value::is_placeholder(v) => {
+                Some(sourced(v.clone(), Origin::File(f.location.clone())))
+            }
+            _ => None,
+        })
+}
+
+/// The environment's own placeholder secret (`<client-secret>`), when it has no real one.
+fn own_placeholder_secret(own: &[Fact]) -> Option<Sourced<Credential>> {
+    own.iter()
+        .filter(|f| f.field == Field::ClientSecret)
+        .find_map(|f| match &f.value {
+            FactValue::Secret(s) if crate::extract::value::is_placeholder(s.expose()) => {
+                Some(sourced(
+                    Credential::Secret(s.clone()),
+                    Origin::File(f.location.clone()),
+                ))
+            }
+            _ => None,
+        })
 }
 
 /// The first literal secret among facts.
@@ -633,6 +725,62 @@ mod tests {
             ],
         );
         inv
+    }
+
+    #[test]
+    fn own_placeholders_are_picked_last_and_base_ones_never() {
+        let placeholder = |field, raw: &str, file: &str| {
+            let value = match field {
+                Field::ClientSecret => FactValue::Secret(SecretValue::new(raw)),
+                _ => FactValue::Plain(raw.into()),
+            };
+            fact(field, value, file, 4)
+        };
+        let mut inv = Inventory::default();
+        inv.unassigned.push(placeholder(
+            Field::ClientSecret,
+            "<client-secret>",
+            "appsettings.json",
+        ));
+        inv.environments.insert(
+            "production".into(),
+            vec![placeholder(
+                Field::ClientId,
+                "Enter_the_Application_Id_here",
+                "appsettings.Production.json",
+            )],
+        );
+        inv.environments.insert(
+            "staging".into(),
+            vec![placeholder(
+                Field::ClientSecret,
+                "changeme",
+                "appsettings.Staging.json",
+            )],
+        );
+        let names = EnvironmentNames::default();
+        let env = |_: &str| None;
+        let ctx = Context {
+            inventory: &inv,
+            names: &names,
+            single: false,
+            root: std::path::Path::new("/repo"),
+            env: &env,
+        };
+        let (prod, _) = resolve(&ctx, "production", None);
+        assert_eq!(
+            prod.client_id.map(|c| c.value).as_deref(),
+            Some("Enter_the_Application_Id_here")
+        );
+        assert!(
+            prod.credential.is_none(),
+            "the base's template placeholder is never taken"
+        );
+        let (staging, _) = resolve(&ctx, "staging", None);
+        assert!(matches!(
+            staging.credential.map(|c| c.value),
+            Some(Credential::Secret(s)) if s.expose() == "changeme"
+        ));
     }
 
     fn resolve_with(

@@ -1,7 +1,8 @@
 //! Cross-match: when environment X's secret is rejected (`invalid_secret`) or its client id is
 //! unknown (`app_not_found`), the most common cause is a secret or id swapped with another
 //! environment's. Trying X's secret with the client id of another environment Y in the same
-//! tenant proves it: "the secret configured for production belongs to the staging app".
+//! tenant proves it: "the secret configured for production belongs to the staging app". Values
+//! the local rules reject ([`super::local`]) take no part, on either side.
 
 use super::credentials::{Credential, Resolved};
 use crate::checks::consistency::normalize;
@@ -37,7 +38,16 @@ pub fn plan(envs: &[Resolved], statuses: &[Option<String>]) -> Vec<Pair> {
         let (Some(tx), Some(cx)) = (tenant_key(rx), client_key(rx)) else {
             continue;
         };
-        if !failed || !has_secret {
+        // Only a request that was sent and refused triggers; a value the local rules reject
+        // (status `not_sent`) is not tried with other apps either.
+        let sendable = match rx.credential.as_ref().map(|c| &c.value) {
+            Some(Credential::Secret(s)) => super::local::secret(s.expose()).is_none(),
+            _ => false,
+        } && rx
+            .client_id
+            .as_ref()
+            .is_some_and(|c| super::local::client_id(&c.value).is_none());
+        if !failed || !has_secret || !sendable {
             continue;
         }
         for (y, ry) in envs.iter().enumerate() {
@@ -45,7 +55,12 @@ pub fn plan(envs: &[Resolved], statuses: &[Option<String>]) -> Vec<Pair> {
                 continue;
             }
             let same_tenant = tenant_key(ry).is_some_and(|t| t == tx);
-            let other_app = client_key(ry).is_some_and(|c| c != cx);
+            // A client id the local rules reject is never sent, not even paired with X's secret.
+            let sendable = ry
+                .client_id
+                .as_ref()
+                .is_some_and(|c| super::local::client_id(&c.value).is_none());
+            let other_app = sendable && client_key(ry).is_some_and(|c| c != cx);
             if same_tenant && other_app && pairs.len() < MAX_EXTRA_REQUESTS {
                 pairs.push(Pair {
                     failed: x,
@@ -107,20 +122,20 @@ mod tests {
 
     #[test]
     fn pairs_failed_envs_with_same_tenant_other_apps() {
-        let t = "22222222-2222-2222-2222-222222222222";
+        let t = "7c3e5f1a-2b4d-4c6e-8f0a-1b2c3d4e5f60";
         let envs = vec![
-            env("production", t, "11111111-1111-1111-1111-111111111111"),
+            env("production", t, "1f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5ac3"),
             env(
                 "staging",
                 &t.to_uppercase(),
-                "33333333-3333-3333-3333-333333333333",
+                "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
             ),
             env(
                 "dev",
-                "44444444-4444-4444-4444-444444444444",
-                "55555555-5555-5555-5555-555555555555",
+                "4c3e5f1a-2b4d-4c6e-8f0a-1b2c3d4e5f60",
+                "5f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
             ),
-            env("test", t, "11111111-1111-1111-1111-111111111111"),
+            env("test", t, "1f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5ac3"),
         ];
         let statuses = vec![Some("invalid_secret".into()), Some("ok".into()), None, None];
         assert_eq!(
@@ -135,14 +150,38 @@ mod tests {
     }
 
     #[test]
+    fn rejected_values_are_never_paired() {
+        let t = "7c3e5f1a-2b4d-4c6e-8f0a-1b2c3d4e5f60";
+        let mut guid_secret = env("production", t, "1f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5ac3");
+        guid_secret.credential = Some(Sourced {
+            value: Credential::Secret(SecretValue::new("5138dde8-9caa-4786-bb56-0fb9e633ad29")),
+            origin: Origin::Env("S".into()),
+        });
+        let placeholder_app = env("staging", t, "Enter_the_Application_Id_here");
+        let good = env("test", t, "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b");
+        let failed = Some("invalid_secret".to_string());
+        let envs = vec![guid_secret, placeholder_app, good];
+        let statuses = vec![failed.clone(), failed.clone(), failed];
+        let pairs = plan(&envs, &statuses);
+        // Only test's real secret, and only with production's real client id.
+        assert_eq!(
+            pairs,
+            vec![Pair {
+                failed: 2,
+                other: 0
+            }]
+        );
+    }
+
+    #[test]
     fn never_more_than_ten_requests() {
-        let t = "22222222-2222-2222-2222-222222222222";
+        let t = "7c3e5f1a-2b4d-4c6e-8f0a-1b2c3d4e5f60";
         let envs: Vec<Resolved> = (0..8)
             .map(|i| {
                 env(
                     &format!("e{i}"),
                     t,
-                    &format!("{i}1111111-1111-1111-1111-111111111111"),
+                    &format!("{i}f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5ac3"),
                 )
             })
             .collect();

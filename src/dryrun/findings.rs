@@ -73,13 +73,15 @@ pub fn dry_run_failed(f: &Failure<'_>) -> Finding {
         ..
     }) = &r.credential
     {
-        finding = finding.with_secret(secret);
+        finding = finding.with_redacted(crate::checks::consistency::secret_value::redacted(secret));
     }
     finding
 }
 
-/// The `missing_credentials` note: nothing to try, and what was looked for.
-pub fn missing_credentials(r: &Resolved) -> Finding {
+/// `missing_credentials`: nothing to try, what was looked for, and what to set. A gate that
+/// could not dry-run an environment has not checked it, so the caller makes this an error for
+/// the environments a deploy job selects (`--env`) and a warning otherwise.
+pub fn missing_credentials(r: &Resolved, severity: Severity) -> Finding {
     let mut missing = Vec::new();
     if r.tenant.is_none() {
         missing.push("tenant id");
@@ -92,24 +94,38 @@ pub fn missing_credentials(r: &Resolved) -> Finding {
     }
     let mut looked: Vec<String> = r.looked_for.clone();
     looked.dedup();
+    let env = &r.environment;
+    let upper = env.to_ascii_uppercase().replace(['-', '.', ' '], "_");
+    let consequence = if severity == Severity::Error {
+        " The deploy is not proven to authenticate, so the gate fails (--allow-missing-credentials \
+         makes this a warning)."
+    } else {
+        ""
+    };
     Finding::new(
         "dry-run-failed",
-        Severity::Note,
+        severity,
         Location::source("dry-run"),
         format!(
-            "{}: no token request was made (missing_credentials): it has no {}. Looked for: {}.",
-            r.environment,
+            "{env}: no token request was made (missing_credentials): it has no {}. Looked for: {}.{consequence}",
             missing.join(", "),
             looked.join(", ")
         ),
-        &format!("{}:missing_credentials", r.environment),
+        &format!("{env}:missing_credentials"),
     )
-    .with_environment(r.environment.clone())
-    .with_fix(
-        "Provide the values in CI: name the variables in credgate.toml ([environments.<name>] \
-         client_secret_env = \"…\"), or set <ENV>_AZURE_CLIENT_SECRET / AZURE_CLIENT_SECRET_<ENV> \
-         (and the tenant and client ids) for the credgate step.",
-    )
+    .with_environment(env.clone())
+    .with_fix(format!(
+        "Give the credgate step {env}'s credentials. GitHub Actions with azure/login's \
+         service-principal JSON: pass the same secret to credgate as AZURE_CREDENTIALS \
+         (`env: AZURE_CREDENTIALS: ${{{{ secrets.AZURE_CREDENTIALS }}}}`, or \
+         {upper}_AZURE_CREDENTIALS when several environments run in one step). Otherwise set \
+         AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or \
+         AZURE_CLIENT_CERTIFICATE_PATH, or AZURE_FEDERATED_TOKEN_FILE / the job's OIDC token \
+         with `permissions: id-token: write`) with --env {env}, {upper}_AZURE_CLIENT_SECRET and \
+         its _TENANT_ID/_CLIENT_ID for several environments at once, or name the variables in \
+         credgate.toml ([environments.{env}] client_secret_env = \"…\"). Azure Pipelines: map \
+         secret variables into the step with env:, they are not visible otherwise."
+    ))
 }
 
 /// `live-secret-committed`: a secret from a repository file authenticated.
@@ -133,7 +149,7 @@ pub fn live_secret_committed(r: &Resolved) -> Option<Finding> {
             &secret.fingerprint(),
         )
         .with_environment(r.environment.clone())
-        .with_secret(secret)
+        .with_redacted(crate::checks::consistency::secret_value::redacted(secret))
         .with_fix(format!(
             "Rotate it now: `az ad app credential reset --id {app} --append`, move the new value to \
              the CI secret store, delete the old secret from the registration, and remove it from \
@@ -157,6 +173,27 @@ pub fn origins(r: &Resolved) -> String {
             (v.value.kind(), v.origin.describe())
         });
     format!("Tenant {t}, client id {c}, {kind} from {s}")
+}
+
+/// The places of the values a failed status implicates, most likely first: what a local rule
+/// may already have flagged (then the failure is folded into that finding). A request that
+/// never reached the authority implicates no value.
+pub fn implicated(r: &Resolved, status: &str) -> Vec<Location> {
+    if UNREACHED.contains(&status) {
+        return Vec::new();
+    }
+    let tenant = r.tenant.as_ref().map(|t| t.origin.location());
+    let client = r.client_id.as_ref().map(|c| c.origin.location());
+    let credential = r.credential.as_ref().map(|c| c.origin.location());
+    let order = match status {
+        "tenant_not_found" => vec![tenant],
+        "app_not_found" | "missing_service_principal" | "app_disabled" | "invalid_scope" => {
+            vec![client, tenant]
+        }
+        "invalid_secret" | "expired_secret" | "invalid_certificate" => vec![credential, client],
+        _ => vec![credential, client, tenant],
+    };
+    order.into_iter().flatten().collect()
 }
 
 /// The source line of the value most likely wrong for a status.

@@ -6,8 +6,7 @@ use super::authority::{self, Target};
 use super::client::{self, Answer, ClientProof, TokenRequest};
 use super::credentials::{Credential, Resolved};
 use super::diagnose::{self, Diagnosis, Granted, Verdict};
-use super::{assertion, claims, clock, crossmatch, federated, findings, graph, lookups};
-use crate::checks::consistency::{normalize, secret_value};
+use super::{assertion, claims, clock, crossmatch, federated, findings, graph, local, lookups};
 use crate::model::{DryRunResult, Finding, Severity};
 use crate::secret::SecretValue;
 use std::sync::Arc;
@@ -36,6 +35,11 @@ pub struct Options {
     pub expiry_warning_days: u32,
     /// Sign certificate assertions with RS256 + `x5t` instead of PS256 + `x5t#S256`.
     pub legacy_rs256: bool,
+    /// `--env` selected the environments (a deploy job): one that cannot be dry-run
+    /// (`missing_credentials`) is an error unless `allow_missing_credentials`.
+    pub selected: bool,
+    /// `--allow-missing-credentials`: `missing_credentials` stays a warning with `--env`.
+    pub allow_missing_credentials: bool,
 }
 
 impl Default for Options {
@@ -49,6 +53,8 @@ impl Default for Options {
             allow_unreachable: false,
             expiry_warning_days: 30,
             legacy_rs256: false,
+            selected: false,
+            allow_missing_credentials: false,
         }
     }
 }
@@ -60,6 +66,10 @@ pub struct Outcome {
     pub results: Vec<DryRunResult>,
     /// Findings about the environments.
     pub findings: Vec<Finding>,
+    /// For each `dry-run-failed` finding (by fingerprint), the places of the values its status
+    /// implicates, most likely first: lets the caller fold a failure into the local finding
+    /// that already flagged one of them.
+    pub causes: std::collections::HashMap<String, Vec<crate::model::Location>>,
 }
 
 /// Runs the dry-run on a tokio runtime of its own (the rest of credgate is synchronous).
@@ -79,6 +89,8 @@ struct EnvRun {
     date: Option<SystemTime>,
     target: Option<Target>,
     duration_ms: u64,
+    /// The rule id of the local finding that kept the values from being sent (`not_sent`).
+    blocked_by: Option<String>,
 }
 
 impl EnvRun {
@@ -91,6 +103,7 @@ impl EnvRun {
             date: None,
             target: None,
             duration_ms: 0,
+            blocked_by: None,
         }
     }
 
@@ -156,14 +169,17 @@ fn assemble(envs: &[Resolved], runs: Vec<EnvRun>, options: &Options) -> Outcome 
             None => (None, None, None),
         };
         if let Some(d) = &run.failure {
-            outcome
-                .findings
-                .push(findings::dry_run_failed(&findings::Failure {
-                    resolved: r,
-                    diagnosis: d,
-                    details: &run.details,
-                    allow_unreachable: options.allow_unreachable,
-                }));
+            let failed = findings::dry_run_failed(&findings::Failure {
+                resolved: r,
+                diagnosis: d,
+                details: &run.details,
+                allow_unreachable: options.allow_unreachable,
+            });
+            outcome.causes.insert(
+                failed.fingerprint.clone(),
+                findings::implicated(r, &d.status),
+            );
+            outcome.findings.push(failed);
         }
         outcome.findings.extend(run.findings);
         outcome.results.push(DryRunResult {
@@ -173,6 +189,7 @@ fn assemble(envs: &[Resolved], runs: Vec<EnvRun>, options: &Options) -> Outcome 
             trace_id,
             correlation_id,
             duration_ms: run.duration_ms,
+            blocked_by: run.blocked_by,
         });
     }
     let mut seen = std::collections::HashSet::new();
@@ -195,13 +212,20 @@ async fn attempt(
         (&r.tenant, &r.client_id, &r.credential)
     else {
         let mut run = EnvRun::new("missing_credentials");
-        run.findings.push(findings::missing_credentials(r));
+        let severity = if options.selected && !options.allow_missing_credentials {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        run.findings
+            .push(findings::missing_credentials(r, severity));
         return run;
     };
-    let local = local_problems(r);
-    if !local.is_empty() {
-        let mut run = EnvRun::new("invalid_client");
-        run.findings = local;
+    let rejected = local::rejections(r);
+    if let Some(first) = rejected.first() {
+        let mut run = EnvRun::new(local::NOT_SENT);
+        run.blocked_by = Some(first.rule_id.clone());
+        run.findings = rejected;
         return run;
     }
     let target = match authority::resolve(
@@ -467,78 +491,6 @@ async fn on_success(
             ),
             "graph-timeout",
         )),
-    }
-    out
-}
-
-/// Values that cannot work, reported without sending anything (docs/design.md "Rules that are never bent").
-fn local_problems(r: &Resolved) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let env = &r.environment;
-    let problem = |rule: &str, origin: &super::credentials::Origin, message: String| {
-        Finding::new(
-            rule,
-            Severity::Error,
-            origin.location(),
-            message,
-            &format!("{env}:dry-run:{}", origin.describe()),
-        )
-        .with_environment(env.clone())
-    };
-    if let Some(t) = &r.tenant {
-        match normalize::tenant(&t.value) {
-            normalize::Tenant::Malformed => out.push(problem(
-                "malformed-id",
-                &t.origin,
-                format!(
-                    "{env}: the tenant from {} is neither a GUID nor a domain; no token request was sent",
-                    t.origin.describe()
-                ),
-            )),
-            normalize::Tenant::WellKnown(name) => out.push(problem(
-                "malformed-id",
-                &t.origin,
-                format!(
-                    "{env}: the tenant from {} is `{name}`, which names no tenant and is refused for app-only tokens; no token request was sent",
-                    t.origin.describe()
-                ),
-            )),
-            _ => {}
-        }
-    }
-    if let Some(c) = &r.client_id {
-        if normalize::guid(&c.value).is_none() {
-            out.push(problem(
-                "malformed-id",
-                &c.origin,
-                format!(
-                    "{env}: the client id from {} is not a GUID; no token request was sent",
-                    c.origin.describe()
-                ),
-            ));
-        }
-    }
-    if let Some(cred) = &r.credential {
-        if let Credential::Secret(s) = &cred.value {
-            let flaw = if s.expose().trim().is_empty() {
-                Some("is empty".to_string())
-            } else {
-                secret_value::describe_flaws(s.expose())
-            };
-            if let Some(flaw) = flaw {
-                out.push(
-                    problem(
-                        "secret-whitespace",
-                        &cred.origin,
-                        format!(
-                            "{env}: the client secret from {} {flaw}; no token request was sent",
-                            cred.origin.describe()
-                        ),
-                    )
-                    .with_secret(s),
-                );
-            }
-        }
     }
     out
 }

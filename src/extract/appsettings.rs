@@ -22,11 +22,10 @@
 //!   are left out (as is `SignedOutCallbackPath`, which the alias table excludes).
 
 use super::offsets::LineIndex;
-use super::{fact_value, facts_from_entries, keys, value, Entry, FileFacts};
+use super::{fact_value, facts_from_entries, json_syntax, keys, value, Entry, FileFacts};
 use crate::model::{Fact, FactValue, Field, Location};
 use crate::secret::SecretValue;
 use jsonc_parser::ast::{ObjectPropName, Value};
-use jsonc_parser::errors::ParseErrorKind;
 use jsonc_parser::{parse_to_ast, CollectOptions, ParseOptions};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -48,7 +47,32 @@ const PUBLIC_URL_KEYS: &[&str] = &[
 /// (`appsettings.Production.json`) or folder, inferred later by the inventory.
 pub fn extract(path: &str, text: &str) -> FileFacts {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out = FileFacts::default();
+    let out = FileFacts::default();
+    let error = match parse(text) {
+        Ok(result) => return read(path, text, result.value.as_ref(), out),
+        Err(error) => error,
+    };
+    // Name the mistake where it is, and read what was written before it: the settings there
+    // still describe the environment. The prefix is the file's own first bytes (closed), so
+    // its positions are the file's.
+    let mistake = json_syntax::diagnose(text, &error);
+    let prefix = json_syntax::readable_prefix(text, mistake.offset, |t| parse(t).is_ok());
+    let parsed = prefix.as_deref().and_then(|p| parse(p).ok());
+    let mut out = read(
+        path,
+        text,
+        parsed.as_ref().and_then(|r| r.value.as_ref()),
+        out,
+    );
+    // From the byte offset, as for values: the parser's own line count also breaks at a lone
+    // `\r`, which would place the note past the end of the file.
+    let (line, column) = LineIndex::new(text).position(mistake.offset);
+    out.parse_error(path, Some(line), Some(column), &mistake.why);
+    out
+}
+
+/// Parses JSON the way ASP.NET Core reads it: comments and trailing commas accepted.
+fn parse(text: &str) -> Result<jsonc_parser::ParseResult<'_>, jsonc_parser::errors::ParseError> {
     let options = ParseOptions {
         allow_comments: true,
         allow_trailing_commas: true,
@@ -58,21 +82,11 @@ pub fn extract(path: &str, text: &str) -> FileFacts {
         allow_extended_string_escapes: false,
         ..ParseOptions::default()
     };
-    let root = match parse_to_ast(text, &CollectOptions::default(), &options) {
-        Ok(result) => result.value,
-        Err(error) => {
-            let why = match error.kind() {
-                // The string variants may quote part of the string, which could be a secret.
-                ParseErrorKind::String(_) => "invalid JSON: invalid escape in a string".to_string(),
-                kind => format!("invalid JSON: {kind}"),
-            };
-            // From the byte offset, as for values: the parser's own line count also breaks at
-            // a lone `\r`, which would place the note past the end of the file.
-            let (line, column) = LineIndex::new(text).position(error.range().start);
-            out.parse_error(path, Some(line), Some(column), &why);
-            return out;
-        }
-    };
+    parse_to_ast(text, &CollectOptions::default(), &options)
+}
+
+/// The facts of a parsed document (or of the part before a syntax error).
+fn read(path: &str, text: &str, root: Option<&Value<'_>>, mut out: FileFacts) -> FileFacts {
     let Some(root) = root else {
         return out;
     };
@@ -83,7 +97,7 @@ pub fn extract(path: &str, text: &str) -> FileFacts {
         settings: Vec::new(),
         seen: HashMap::new(),
     };
-    walker.value(&root);
+    walker.value(root);
     out.facts = facts_from_settings(path, &walker.settings);
     out.facts
         .sort_by_key(|f| (f.location.line, f.location.column));

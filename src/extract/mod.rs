@@ -13,6 +13,7 @@ pub mod appsettings;
 pub mod azure_pipelines;
 pub mod dotenv;
 pub mod github_workflow;
+pub mod json_syntax;
 pub mod keys;
 pub mod kind;
 pub mod offsets;
@@ -141,7 +142,8 @@ impl FileFacts {
         self.project_roots.extend(other.project_roots);
     }
 
-    /// Records a `parse-error` note at a place in the file.
+    /// Records a `parse-error` note at a place in the file. Call it after the facts read
+    /// before the error are in `facts`: the note says whether any were.
     pub fn parse_error(&mut self, path: &str, line: Option<u32>, column: Option<u32>, why: &str) {
         let location = Location {
             file: Some(path.to_string()),
@@ -150,13 +152,17 @@ impl FileFacts {
             ..Location::default()
         };
         let place = location.to_string();
+        // Said from what the extractor kept, so the note never claims values it dropped.
+        let kept = if self.facts.is_empty() {
+            "no credential setting could be read from the file"
+        } else {
+            "only the credential settings that could be read despite it were kept"
+        };
         self.problems.push(Finding::new(
             "parse-error",
             Severity::Note,
             location,
-            format!(
-                "{place}: {why}; its credential settings were read only up to here, or not at all"
-            ),
+            format!("{place}: {why}; {kept}"),
             why,
         ));
     }

@@ -34,7 +34,7 @@ pub fn known_names(settings: &InventorySettings, pipeline_names: &[String]) -> E
 }
 
 /// A usable environment name: not an expression such as `${{ matrix.env }}` and not empty.
-fn is_literal_name(name: &str) -> bool {
+pub(crate) fn is_literal_name(name: &str) -> bool {
     let n = name.trim();
     !n.is_empty() && !n.contains("${{") && !n.contains("$(") && !n.contains('{')
 }

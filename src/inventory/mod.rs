@@ -4,4 +4,6 @@ pub mod app;
 pub mod build;
 pub mod environment;
 pub mod reusable;
+pub mod selection;
 pub mod summary;
+pub mod unreadable;

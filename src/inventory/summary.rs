@@ -1,7 +1,12 @@
 //! The environment matrix: one row per environment with the tenant, client id and secret it
 //! effectively uses (its own value, else the base configuration's) and where each came from.
 
-use crate::model::{EnvironmentSummary, Fact, FactValue, Field, Inventory, SecretPresence};
+use crate::checks::consistency::{normalize, secret_value};
+use crate::extract::value::is_placeholder;
+use crate::model::{
+    Conflict, EnvironmentSummary, Fact, FactValue, Field, Inventory, SecretPresence,
+};
+use std::collections::BTreeMap;
 
 /// Where a fact was seen, as the matrix shows it: `file:line`, or its source name.
 pub fn fact_origin(fact: &Fact) -> String {
@@ -64,9 +69,62 @@ fn effective<'a>(own: &'a [Fact], base: &'a [Fact], field: Field) -> Option<&'a 
     pick(own).or_else(|| pick(base))
 }
 
+/// The comparable form of an id: GUIDs without case or braces, tenants by their key.
+fn comparable(field: Field, value: &str) -> String {
+    let fallback = || value.trim().to_ascii_lowercase();
+    match field {
+        Field::TenantId => normalize::tenant(value)
+            .key()
+            .map(str::to_string)
+            .unwrap_or_else(fallback),
+        _ => normalize::guid(value).unwrap_or_else(fallback),
+    }
+}
+
+/// The value an environment's own literal sources agree on most (the first one written on a
+/// tie) and the other values with where each is set; `None` when it sets no literal.
+fn agreement(facts: &[Fact], field: Field) -> Option<(String, Vec<Conflict>)> {
+    // Distinct values in file order, each with its first spelling and its places.
+    let mut values: Vec<(String, String, Vec<String>)> = Vec::new();
+    for fact in facts.iter().filter(|f| f.field == field) {
+        let FactValue::Plain(v) = &fact.value else {
+            continue;
+        };
+        if is_placeholder(v) {
+            continue;
+        }
+        let key = comparable(field, v);
+        match values.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, places)) => places.push(fact_origin(fact)),
+            None => values.push((key, v.clone(), vec![fact_origin(fact)])),
+        }
+    }
+    let best = values
+        .iter()
+        .enumerate()
+        .max_by(|(i, a), (j, b)| a.2.len().cmp(&b.2.len()).then(j.cmp(i)))
+        .map(|(i, _)| i)?;
+    let shown = values.get(best).map(|(_, v, _)| v.clone())?;
+    let conflicts = values
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| *i != best)
+        .map(|(_, (_, value, sources))| Conflict {
+            field: field.as_str().to_string(),
+            value,
+            sources,
+        })
+        .collect();
+    Some((shown, conflicts))
+}
+
 /// One matrix row per environment, in promotion order (development, test, others, staging,
-/// production).
-pub fn summaries(inventory: &Inventory) -> Vec<EnvironmentSummary> {
+/// production). An environment whose only configuration file could not be parsed still has
+/// its row, marked by `unreadable`.
+pub fn summaries(
+    inventory: &Inventory,
+    unreadable: &BTreeMap<String, Vec<String>>,
+) -> Vec<EnvironmentSummary> {
     let mut rows: Vec<EnvironmentSummary> = inventory
         .environments
         .iter()
@@ -84,7 +142,16 @@ pub fn summaries(inventory: &Inventory) -> Vec<EnvironmentSummary> {
                 .cloned()
                 .collect();
             let base = &base;
-            let id = |field| effective(facts, base, field).and_then(shown);
+            let mut conflicts = Vec::new();
+            let mut id = |field| match agreement(facts, field) {
+                Some((value, others)) => {
+                    conflicts.extend(others);
+                    Some(value)
+                }
+                None => effective(facts, base, field).and_then(shown),
+            };
+            let tenant_id = id(Field::TenantId);
+            let client_id = id(Field::ClientId);
             // The environment's own secret or certificate beats anything inherited.
             let secret = effective(facts, &[], Field::ClientSecret)
                 .or_else(|| effective(facts, &[], Field::Certificate))
@@ -99,7 +166,7 @@ pub fn summaries(inventory: &Inventory) -> Vec<EnvironmentSummary> {
                         _ => fact_origin(fact),
                     }),
                     fingerprint: match &fact.value {
-                        FactValue::Secret(s) => Some(s.fingerprint()),
+                        FactValue::Secret(s) => Some(secret_value::redacted(s).fingerprint),
                         _ => None,
                     },
                 },
@@ -118,13 +185,24 @@ pub fn summaries(inventory: &Inventory) -> Vec<EnvironmentSummary> {
             sources.dedup();
             EnvironmentSummary {
                 name: name.clone(),
-                tenant_id: id(Field::TenantId),
-                client_id: id(Field::ClientId),
+                tenant_id,
+                client_id,
                 secret,
                 sources,
+                unreadable: unreadable.get(name).cloned().unwrap_or_default(),
+                conflicts,
             }
         })
         .collect();
+    for (name, files) in unreadable {
+        if !rows.iter().any(|r| &r.name == name) {
+            rows.push(EnvironmentSummary {
+                name: name.clone(),
+                unreadable: files.clone(),
+                ..EnvironmentSummary::default()
+            });
+        }
+    }
     rows.sort_by(|a, b| {
         super::environment::promotion_rank(&a.name)
             .cmp(&super::environment::promotion_rank(&b.name))
@@ -147,6 +225,95 @@ mod tests {
             location: Location::file(path, line, 1),
             source: "t".into(),
         }
+    }
+
+    #[test]
+    fn disagreeing_ids_are_conflicts_next_to_the_value_most_sources_agree_on() {
+        let id = |file: &str, line, v: &str| {
+            fact(file, line, Field::ClientId, FactValue::Plain(v.into()))
+        };
+        let mut inv = Inventory::default();
+        inv.environments.insert(
+            "production".into(),
+            vec![
+                id(
+                    "appsettings.Production.json",
+                    10,
+                    "BF178375-4A86-4A0C-9256-9CF907BCE18A",
+                ),
+                id(
+                    "infra/prod.tfvars",
+                    6,
+                    "1ee56472-6166-4e31-b902-c9f9c65b805e",
+                ),
+                id(
+                    "values-prod.yaml",
+                    8,
+                    "{1ee56472-6166-4e31-b902-c9f9c65b805e}",
+                ),
+                id("values-prod.yaml", 9, "<client-id>"),
+            ],
+        );
+        // A tie keeps the first value written.
+        inv.environments.insert(
+            "staging".into(),
+            vec![
+                id("a.json", 1, "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"),
+                id("b.json", 1, "4f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"),
+            ],
+        );
+        let unreadable =
+            BTreeMap::from([("uat".to_string(), vec!["appsettings.uat.json".to_string()])]);
+        let rows = summaries(&inv, &unreadable);
+        let prod = rows.iter().find(|r| r.name == "production").expect("row");
+        assert_eq!(
+            prod.client_id.as_deref(),
+            Some("1ee56472-6166-4e31-b902-c9f9c65b805e")
+        );
+        assert_eq!(
+            prod.conflicts,
+            vec![Conflict {
+                field: "client_id".into(),
+                value: "BF178375-4A86-4A0C-9256-9CF907BCE18A".into(),
+                sources: vec!["appsettings.Production.json:10".into()],
+            }],
+            "placeholders and spellings of one GUID are no disagreement"
+        );
+        let staging = rows.iter().find(|r| r.name == "staging").expect("row");
+        assert_eq!(
+            staging.client_id.as_deref(),
+            Some("3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b")
+        );
+        assert_eq!(staging.conflicts.len(), 1);
+        let uat = rows
+            .iter()
+            .find(|r| r.name == "uat")
+            .expect("an unreadable environment keeps its row");
+        assert_eq!(uat.unreadable, ["appsettings.uat.json"]);
+        assert!(uat.client_id.is_none());
+    }
+
+    #[test]
+    fn one_secret_one_fingerprint_whatever_its_edges() {
+        let secret = |v: &str| {
+            let mut inv = Inventory::default();
+            inv.environments.insert(
+                "staging".into(),
+                vec![fact(
+                    ".env.staging",
+                    5,
+                    Field::ClientSecret,
+                    FactValue::Secret(SecretValue::new(v)),
+                )],
+            );
+            summaries(&inv, &BTreeMap::new())[0]
+                .secret
+                .fingerprint
+                .clone()
+        };
+        let clean = "zt58Q~8RrbzqyJkq4KCZAyRs-IirLMBZfzHhsckP";
+        assert_eq!(secret(&format!("{clean} ")), secret(clean));
+        assert_eq!(secret(clean), Some(crate::secret::fingerprint_of(clean)));
     }
 
     #[test]
@@ -203,7 +370,7 @@ mod tests {
                 },
             )],
         );
-        let rows = summaries(&inv);
+        let rows = summaries(&inv, &BTreeMap::new());
         assert_eq!(rows[0].name, "development");
         assert_eq!(rows[1].name, "production");
         assert_eq!(rows[1].tenant_id.as_deref(), Some("tenant-guid"));

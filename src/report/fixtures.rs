@@ -42,6 +42,7 @@ pub(crate) fn rich() -> Report {
                     "appsettings.Production.json".into(),
                     ".github/workflows/deploy.yml".into(),
                 ],
+                ..EnvironmentSummary::default()
             },
             EnvironmentSummary {
                 name: "staging".into(),
@@ -53,6 +54,7 @@ pub(crate) fn rich() -> Report {
                     fingerprint: None,
                 },
                 sources: vec![".env.staging".into(), "github:environment/staging".into()],
+                ..EnvironmentSummary::default()
             },
         ],
         dry_run: vec![
@@ -63,6 +65,7 @@ pub(crate) fn rich() -> Report {
                 trace_id: None,
                 correlation_id: None,
                 duration_ms: 180,
+                blocked_by: None,
             },
             DryRunResult {
                 environment: "staging".into(),
@@ -71,6 +74,7 @@ pub(crate) fn rich() -> Report {
                 trace_id: Some("0a1b2c3d-0000-4000-8000-000000000001".into()),
                 correlation_id: Some("0a1b2c3d-0000-4000-8000-000000000002".into()),
                 duration_ms: 212,
+                blocked_by: None,
             },
         ],
         summary: Summary {

@@ -52,6 +52,23 @@ pub struct JsonEnvironment {
     pub secret: JsonSecretPresence,
     /// Files and API paths that contributed facts.
     pub sources: Vec<String>,
+    /// Additive: files that define the environment but could not be read or parsed (its
+    /// values there are unknown); empty when every file was read.
+    pub unreadable: Vec<String>,
+    /// Additive: values of the environment's own sources that disagree with `tenant_id` /
+    /// `client_id` (which show the value most sources agree on); empty when they all agree.
+    pub conflicts: Vec<JsonConflict>,
+}
+
+/// `environments[].conflicts[]` (additive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JsonConflict {
+    /// `client_id` or `tenant_id`.
+    pub field: String,
+    /// The disagreeing value.
+    pub value: String,
+    /// Where it is set (`file:line`).
+    pub sources: Vec<String>,
 }
 
 /// `environments[].secret`.
@@ -118,6 +135,9 @@ pub struct JsonDryRun {
     pub correlation_id: Option<String>,
     /// Wall time of the environment's whole dry-run, retries included.
     pub duration_ms: u64,
+    /// Additive: with status `not_sent`, the rule id of the local finding whose value was
+    /// not sent (`secret-id-as-value`, `placeholder-credential`, …); otherwise `null`.
+    pub blocked_by: Option<String>,
 }
 
 /// `summary`.
@@ -177,6 +197,16 @@ impl From<&Report> for JsonReport {
                         fingerprint: e.secret.fingerprint.clone(),
                     },
                     sources: e.sources.clone(),
+                    unreadable: e.unreadable.clone(),
+                    conflicts: e
+                        .conflicts
+                        .iter()
+                        .map(|c| JsonConflict {
+                            field: c.field.clone(),
+                            value: c.value.clone(),
+                            sources: c.sources.clone(),
+                        })
+                        .collect(),
                 })
                 .collect(),
             findings: report
@@ -210,6 +240,7 @@ impl From<&Report> for JsonReport {
                     trace_id: d.trace_id.clone(),
                     correlation_id: d.correlation_id.clone(),
                     duration_ms: d.duration_ms,
+                    blocked_by: d.blocked_by.clone(),
                 })
                 .collect(),
             summary: JsonSummary {

@@ -5,7 +5,8 @@
 //! mix-ups are spotted. The text and Markdown reporters draw the same rows, so the cells are
 //! built here once; each format only escapes and lays them out.
 
-use crate::model::{DryRunResult, EnvironmentSummary, Report, SecretPresence};
+use crate::checks::consistency::normalize::short_id;
+use crate::model::{Conflict, DryRunResult, EnvironmentSummary, Report, SecretPresence};
 
 /// Placeholder for a cell with no value, the same in every format.
 pub(crate) const NONE: &str = "-";
@@ -58,19 +59,69 @@ pub(crate) fn build(report: &Report) -> Option<Matrix> {
 }
 
 fn row(env: &EnvironmentSummary, token: Option<String>) -> Vec<String> {
+    let unreadable = |f: &String| format!("{f} (unreadable)");
+    let mut sources: Vec<String> = env
+        .sources
+        .iter()
+        .map(|s| {
+            if env.unreadable.contains(s) {
+                unreadable(s)
+            } else {
+                s.clone()
+            }
+        })
+        .collect();
+    sources.extend(
+        env.unreadable
+            .iter()
+            .filter(|f| !env.sources.contains(f))
+            .map(unreadable),
+    );
     let mut cells = vec![
         env.name.clone(),
-        env.tenant_id.clone().unwrap_or_else(|| NONE.to_string()),
-        env.client_id.clone().unwrap_or_else(|| NONE.to_string()),
+        id_cell(env.tenant_id.as_deref(), "tenant_id", &env.conflicts),
+        id_cell(env.client_id.as_deref(), "client_id", &env.conflicts),
         secret_cell(&env.secret),
-        if env.sources.is_empty() {
+        if sources.is_empty() {
             NONE.to_string()
         } else {
-            env.sources.join(", ")
+            sources.join(", ")
         },
     ];
     cells.extend(token);
     cells
+}
+
+/// An id as the row shows it: the value in full when the environment's sources agree, else
+/// every value shortened with the files that set the odd ones (`1e…5e ≠ bf…8a in
+/// appsettings.Production.json`), so a disagreement is seen in the matrix itself.
+pub(crate) fn id_cell(value: Option<&str>, field: &str, conflicts: &[Conflict]) -> String {
+    let Some(value) = value else {
+        return NONE.to_string();
+    };
+    let others: Vec<&Conflict> = conflicts.iter().filter(|c| c.field == field).collect();
+    if others.is_empty() {
+        return value.to_string();
+    }
+    let mut cell = short_id(value);
+    for other in others {
+        let mut files: Vec<&str> = other
+            .sources
+            .iter()
+            .map(|s| {
+                s.rsplit_once(':')
+                    .filter(|(_, l)| l.parse::<u32>().is_ok())
+                    .map_or(s.as_str(), |(f, _)| f)
+            })
+            .collect();
+        files.dedup();
+        cell.push_str(&format!(
+            " ≠ {} in {}",
+            short_id(&other.value),
+            files.join(", ")
+        ));
+    }
+    cell
 }
 
 fn dry_run_of<'a>(report: &'a Report, environment: &str) -> Option<&'a DryRunResult> {
@@ -90,13 +141,15 @@ pub(crate) fn secret_cell(secret: &SecretPresence) -> String {
     }
 }
 
-/// `ok`, `invalid_secret (AADSTS7000215)`, a bare status, or "not run".
+/// `ok`, `invalid_secret (AADSTS7000215)`, `not_sent (secret-id-as-value)`, a bare status, or
+/// "not run".
 pub(crate) fn token_cell(result: Option<&DryRunResult>) -> String {
     match result {
         None => "not run".to_string(),
-        Some(r) => match r.aadsts {
-            Some(code) => format!("{} (AADSTS{code})", r.status),
-            None => r.status.clone(),
+        Some(r) => match (r.aadsts, &r.blocked_by) {
+            (Some(code), _) => format!("{} (AADSTS{code})", r.status),
+            (None, Some(rule)) => format!("{} ({rule})", r.status),
+            (None, None) => r.status.clone(),
         },
     }
 }
@@ -113,7 +166,24 @@ mod tests {
             trace_id: None,
             correlation_id: None,
             duration_ms: 1,
+            blocked_by: None,
         }
+    }
+
+    #[test]
+    fn disagreeing_ids_show_every_value_and_where_the_odd_one_is() {
+        let conflicts = vec![Conflict {
+            field: "client_id".into(),
+            value: "bf178375-4a86-4a0c-9256-9cf907bce18a".into(),
+            sources: vec!["src/Api/appsettings.Production.json:10".into()],
+        }];
+        let prod = "1ee56472-6166-4e31-b902-c9f9c65b805e";
+        assert_eq!(
+            id_cell(Some(prod), "client_id", &conflicts),
+            "1e…5e ≠ bf…8a in src/Api/appsettings.Production.json"
+        );
+        assert_eq!(id_cell(Some(prod), "tenant_id", &conflicts), prod);
+        assert_eq!(id_cell(None, "client_id", &conflicts), NONE);
     }
 
     #[test]

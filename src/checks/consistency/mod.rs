@@ -43,7 +43,7 @@ pub mod view;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 
 use crate::inventory::environment::EnvironmentNames;
 use crate::model::{Finding, Inventory};

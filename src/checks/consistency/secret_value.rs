@@ -8,6 +8,7 @@ use super::normalize::is_strict_guid;
 use super::view::{is_placeholder_fact, secret_literal, View};
 use crate::inventory::environment::DEVELOPMENT;
 use crate::model::{Fact, FactValue, Field, Finding};
+use crate::secret::{Redacted, SecretValue};
 
 /// Rule id: whitespace or quotes around a secret.
 pub const SECRET_WHITESPACE: &str = "secret-whitespace";
@@ -60,7 +61,7 @@ pub fn secret_whitespace(view: &View) -> Vec<Finding> {
                 ),
                 &format!("{}|{}", env.unwrap_or(""), secret.fingerprint()),
             )
-            .with_secret(secret)
+            .with_redacted(redacted(secret))
             .with_fix(format!(
                 "Remove the extra characters around the secret in {here} (check how the value was \
                  pasted, and that the file or variable has no quoting of its own)."
@@ -69,6 +70,18 @@ pub fn secret_whitespace(view: &View) -> Vec<Finding> {
         ));
     }
     out
+}
+
+/// The secret without what a paste or a quoting mistake added at its edges (whitespace,
+/// invisible characters, quotes): the value as Entra knows it. Every report fingerprints this
+/// form, so one secret has one fingerprint whether or not a copy of it carries a trailing space.
+pub fn trimmed(value: &str) -> &str {
+    value.trim_matches(is_flaw)
+}
+
+/// The redacted form (hint and fingerprint) of a credential secret, taken from [`trimmed`].
+pub fn redacted(secret: &SecretValue) -> Redacted {
+    Redacted::of(trimmed(secret.expose()))
 }
 
 /// What is wrong at the edges of a secret, e.g. `has a trailing newline` or `is wrapped in
@@ -180,7 +193,7 @@ pub fn secret_id_as_value(view: &View) -> Vec<Finding> {
                 ),
                 &format!("{}|{}", env.unwrap_or(""), secret.fingerprint()),
             )
-            .with_secret(secret)
+            .with_redacted(redacted(secret))
             .with_fix(
                 "Use the secret's Value, which the portal shows only right after the secret is \
                  created; if it is gone, create a new secret (az ad app credential reset --id \

@@ -361,14 +361,49 @@ fn malformed_json_is_a_parse_error_with_a_line() {
     assert_eq!(out.problems.len(), 1);
     let problem = &out.problems[0];
     assert_eq!(problem.rule_id, "parse-error");
-    // The parser stops where the comma is missing: the end of line 3.
-    assert_eq!(problem.location.line, Some(3));
+    // Named where the comma is missing: just after line 3's value, not at line 4's key where
+    // the parser noticed it.
+    assert_eq!(
+        (problem.location.line, problem.location.column),
+        (Some(3), Some(20))
+    );
     assert!(
-        problem.message.contains("invalid JSON"),
+        problem.message.contains("missing comma"),
         "{}",
         problem.message
     );
-    assert!(out.facts.is_empty());
+    // What was written before the mistake is kept, and the note says so.
+    let fields: Vec<Field> = out.facts.iter().map(|f| f.field).collect();
+    assert_eq!(fields, [Field::ClientId]);
+    assert!(
+        problem
+            .message
+            .contains("could be read despite it were kept"),
+        "{}",
+        problem.message
+    );
+}
+
+#[test]
+fn an_unterminated_string_is_named_at_its_line_and_earlier_values_kept() {
+    let out = run(
+        "appsettings.Production.json",
+        "{\n  \"AzureAd\": {\n    \"TenantId\": \"72f988bf-86f1-41af-91ab-2d7cd011db47\",\n    \"ClientSecret\": \"SET_VIA_USER_SECRETS,\n    \"ClientId\": \"8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f\"\n  }\n}\n",
+    );
+    let problem = &out.problems[0];
+    assert_eq!(
+        (problem.location.line, problem.location.column),
+        (Some(4), Some(21))
+    );
+    assert!(
+        problem.message.contains("unterminated string"),
+        "{}",
+        problem.message
+    );
+    assert!(!problem.message.contains("invalid escape"));
+    assert!(!problem.message.contains("SET_VIA"));
+    let fields: Vec<Field> = out.facts.iter().map(|f| f.field).collect();
+    assert_eq!(fields, [Field::TenantId]);
 }
 
 #[test]
@@ -494,7 +529,9 @@ fn fixture_repository_matches_its_expected_facts() {
         "config/prod/broken.json",
         include_str!("../../../tests/fixtures/appsettings/config/prod/broken.json"),
     );
-    assert!(broken.facts.is_empty());
+    // The client id before the missing comma is kept.
+    assert_eq!(broken.facts.len(), 1);
+    assert_eq!(broken.facts[0].field, Field::ClientId);
     assert_eq!(broken.problems.len(), 1);
     assert_eq!(broken.problems[0].location.line, Some(3));
 }

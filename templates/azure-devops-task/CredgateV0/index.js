@@ -53,6 +53,7 @@ function readInputs() {
     baseline: optionalPath('baseline'),
     authorityHost: (tl.getInput('authorityHost', false) || '').trim() || undefined,
     allowUnreachable: boolInput('allowUnreachable', false),
+    allowMissingCredentials: boolInput('allowMissingCredentials', false),
     timeout: (tl.getInput('timeout', false) || '10').trim(),
     readPipelineVariables: boolInput('readPipelineVariables', true),
   };

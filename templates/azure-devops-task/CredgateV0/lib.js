@@ -43,6 +43,7 @@ function parseEnvironments(text) {
  * @property {string} [baseline]
  * @property {string} [authorityHost]
  * @property {boolean} allowUnreachable
+ * @property {boolean} [allowMissingCredentials] missing_credentials stays a warning with `--env`
  * @property {string} timeout seconds, as typed
  * @property {boolean} readPipelineVariables
  */
@@ -92,6 +93,7 @@ function gateArgs(inputs, reports = []) {
   args.push('--fail-on', inputs.failOn, '--timeout', inputs.timeout);
   if (inputs.authorityHost) args.push('--authority-host', inputs.authorityHost);
   if (inputs.allowUnreachable) args.push('--allow-unreachable');
+  if (inputs.allowMissingCredentials) args.push('--allow-missing-credentials');
   if (inputs.command === 'check' && !inputs.readPipelineVariables) args.push('--no-remote');
   args.push('--format', 'azure-devops');
   for (const report of reports) args.push('--report', `${report.format}=${report.file}`);

@@ -464,6 +464,7 @@ class TemplateTest(unittest.TestCase):
             failOn="warning",
             authorityHost="http://127.0.0.1:9",
             allowUnreachable=True,
+            allowMissingCredentials=True,
             timeout=3,
             env={"AZURE_CLIENT_SECRET": "$(AZURE_CLIENT_SECRET)"},
             publishSummary=False,
@@ -480,7 +481,8 @@ class TemplateTest(unittest.TestCase):
             calls[1],
             "check . --env staging --env production --config ci/credgate.toml "
             "--baseline .credgate-baseline.json --fail-on warning --timeout 3 "
-            "--authority-host http://127.0.0.1:9 --allow-unreachable --format azure-devops",
+            "--authority-host http://127.0.0.1:9 --allow-unreachable --allow-missing-credentials "
+            "--format azure-devops",
             run.stdout + run.stderr,
         )
         # The secret is gone; the job token for variable groups is there.

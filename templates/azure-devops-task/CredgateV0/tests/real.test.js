@@ -243,40 +243,47 @@ test('check: the secret mapped with env: reaches credgate, the rejected token re
 });
 
 test('check: a secret mapped to an undefined variable is not sent as $(NAME)', async () => {
-  const authority = await standIn();
-  let stopped = false;
-  try {
-    const root = tree('undefined-secret', { 'src/app.py': 'print("hello")\n' });
-    const tr = await runTask(
-      real(
-        root,
-        {
-          command: 'check',
-          environments: 'production',
-          authorityHost: authority.url,
-          timeout: '5',
-        },
-        {
+  // Without the secret the environment is not proven: the task fails, unless the pipeline
+  // accepts that with allowMissingCredentials.
+  for (const { allow, passes } of [
+    { allow: '', passes: false },
+    { allow: 'true', passes: true },
+  ]) {
+    const authority = await standIn();
+    let stopped = false;
+    try {
+      const root = tree(`undefined-secret-${allow || 'default'}`, { 'src/app.py': 'print("hello")\n' });
+      /** @type {Record<string, string>} */
+      const inputs = {
+        command: 'check',
+        environments: 'production',
+        authorityHost: authority.url,
+        timeout: '5',
+      };
+      if (allow) inputs.allowMissingCredentials = allow;
+      const tr = await runTask(
+        real(root, inputs, {
           AZURE_TENANT_ID: TENANT,
           AZURE_CLIENT_ID: CLIENT,
           AZURE_CLIENT_SECRET: '$(AZURE_CLIENT_SECRET)',
-        },
-      ),
-    );
-    stopped = true;
-    assert.deepEqual(
-      await authority.stop(),
-      [],
-      'no token request with the macro text as the secret',
-    );
-    assert.ok(
-      tr.createdWarningIssue(
-        'AZURE_CLIENT_SECRET is mapped to $(AZURE_CLIENT_SECRET), which is not defined: ignored',
-      ),
-      tr.stdout,
-    );
-    assert.ok(tr.succeeded, tr.stdout);
-  } finally {
-    if (!stopped) await authority.stop();
+        }),
+      );
+      stopped = true;
+      assert.deepEqual(
+        await authority.stop(),
+        [],
+        'no token request with the macro text as the secret',
+      );
+      assert.ok(
+        tr.createdWarningIssue(
+          'AZURE_CLIENT_SECRET is mapped to $(AZURE_CLIENT_SECRET), which is not defined: ignored',
+        ),
+        tr.stdout,
+      );
+      assert.match(tr.stdout, /missing_credentials/);
+      assert.ok(passes ? tr.succeeded : tr.failed, tr.stdout);
+    } finally {
+      if (!stopped) await authority.stop();
+    }
   }
 });

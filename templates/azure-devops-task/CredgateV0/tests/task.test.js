@@ -28,7 +28,8 @@ test('every input reaches the command line', async () => {
   const line =
     `${BIN} check services/api --env staging --env production --config ci/credgate.toml ` +
     '--baseline .credgate-baseline.json --fail-on warning --timeout 30 ' +
-    '--authority-host https://login.microsoftonline.us --allow-unreachable --no-remote --format azure-devops';
+    '--authority-host https://login.microsoftonline.us --allow-unreachable --allow-missing-credentials ' +
+    '--no-remote --format azure-devops';
   const tr = await runTask(
     mocked(
       {
@@ -40,6 +41,7 @@ test('every input reaches the command line', async () => {
         failOn: 'warning',
         authorityHost: 'https://login.microsoftonline.us',
         allowUnreachable: 'true',
+        allowMissingCredentials: 'true',
         timeout: '30',
         readPipelineVariables: 'false',
       },

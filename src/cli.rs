@@ -161,8 +161,8 @@ pub struct ScanArgs {
     /// Microsoft Graph base URL for the look-ups after a token (https, or http to loopback).
     #[arg(long, value_name = "URL")]
     pub graph_host: Option<String>,
-    /// How many environments' token requests run at once.
-    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    /// How many environments' token requests run at once (cross-match requests share the budget).
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
     /// Sign certificate assertions with RS256 and `x5t` (older setups) instead of PS256 and `x5t#S256`.
     #[arg(long)]

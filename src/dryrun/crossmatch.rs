@@ -26,47 +26,60 @@ pub struct Pair {
 /// with a client secret, against every Y in the same tenant with a different client id.
 pub fn plan(envs: &[Resolved], statuses: &[Option<String>]) -> Vec<Pair> {
     let mut pairs = Vec::new();
-    for (x, rx) in envs.iter().enumerate() {
-        let failed = statuses
-            .get(x)
-            .and_then(|s| s.as_deref())
-            .is_some_and(|s| TRIGGERS.contains(&s));
-        let has_secret = matches!(
-            rx.credential.as_ref().map(|c| &c.value),
-            Some(Credential::Secret(_))
-        );
-        let (Some(tx), Some(cx)) = (tenant_key(rx), client_key(rx)) else {
+    for x in 0..envs.len() {
+        let status = statuses.get(x).and_then(|s| s.as_deref());
+        for pair in plan_for(envs, x, status) {
+            if pairs.len() < MAX_EXTRA_REQUESTS {
+                pairs.push(pair);
+            }
+        }
+    }
+    pairs
+}
+
+/// The pairs for one failed environment X, as soon as its own request has come back with
+/// `status`: its secret against every Y in the same tenant with a different client id.
+pub fn plan_for(envs: &[Resolved], x: usize, status: Option<&str>) -> Vec<Pair> {
+    let mut pairs = Vec::new();
+    let Some(rx) = envs.get(x) else {
+        return pairs;
+    };
+    let failed = status.is_some_and(|s| TRIGGERS.contains(&s));
+    let has_secret = matches!(
+        rx.credential.as_ref().map(|c| &c.value),
+        Some(Credential::Secret(_))
+    );
+    let (Some(tx), Some(cx)) = (tenant_key(rx), client_key(rx)) else {
+        return pairs;
+    };
+    // Only a request that was sent and refused triggers; a value the local rules reject
+    // (status `not_sent`) is not tried with other apps either.
+    let sendable = match rx.credential.as_ref().map(|c| &c.value) {
+        Some(Credential::Secret(s)) => super::local::secret(s.expose()).is_none(),
+        _ => false,
+    } && rx
+        .client_id
+        .as_ref()
+        .is_some_and(|c| super::local::client_id(&c.value).is_none());
+    if !failed || !has_secret || !sendable {
+        return pairs;
+    }
+    for (y, ry) in envs.iter().enumerate() {
+        if y == x {
             continue;
-        };
-        // Only a request that was sent and refused triggers; a value the local rules reject
-        // (status `not_sent`) is not tried with other apps either.
-        let sendable = match rx.credential.as_ref().map(|c| &c.value) {
-            Some(Credential::Secret(s)) => super::local::secret(s.expose()).is_none(),
-            _ => false,
-        } && rx
+        }
+        let same_tenant = tenant_key(ry).is_some_and(|t| t == tx);
+        // A client id the local rules reject is never sent, not even paired with X's secret.
+        let sendable = ry
             .client_id
             .as_ref()
             .is_some_and(|c| super::local::client_id(&c.value).is_none());
-        if !failed || !has_secret || !sendable {
-            continue;
-        }
-        for (y, ry) in envs.iter().enumerate() {
-            if y == x {
-                continue;
-            }
-            let same_tenant = tenant_key(ry).is_some_and(|t| t == tx);
-            // A client id the local rules reject is never sent, not even paired with X's secret.
-            let sendable = ry
-                .client_id
-                .as_ref()
-                .is_some_and(|c| super::local::client_id(&c.value).is_none());
-            let other_app = sendable && client_key(ry).is_some_and(|c| c != cx);
-            if same_tenant && other_app && pairs.len() < MAX_EXTRA_REQUESTS {
-                pairs.push(Pair {
-                    failed: x,
-                    other: y,
-                });
-            }
+        let other_app = sendable && client_key(ry).is_some_and(|c| c != cx);
+        if same_tenant && other_app && pairs.len() < MAX_EXTRA_REQUESTS {
+            pairs.push(Pair {
+                failed: x,
+                other: y,
+            });
         }
     }
     pairs

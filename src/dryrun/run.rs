@@ -11,10 +11,11 @@ use crate::model::{DryRunResult, Finding, Severity};
 use crate::secret::SecretValue;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::Semaphore;
 
 /// Default number of environments in flight at once.
-pub const DEFAULT_CONCURRENCY: usize = 8;
+pub const DEFAULT_CONCURRENCY: usize = 16;
 
 /// How the dry-run runs, from the command line.
 #[derive(Debug, Clone)]
@@ -120,17 +121,28 @@ pub async fn run(envs: Vec<Resolved>, options: &Options) -> anyhow::Result<Outco
     let envs = Arc::new(envs);
     let options = Arc::new(options.clone());
     let permits = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    // Cross-match requests left for the whole run.
+    let extra = Arc::new(AtomicUsize::new(crossmatch::MAX_EXTRA_REQUESTS));
     let mut set = tokio::task::JoinSet::new();
     for index in 0..envs.len() {
         let (envs, options, permits, http) =
             (envs.clone(), options.clone(), permits.clone(), http.clone());
+        let extra = extra.clone();
         set.spawn(async move {
-            let _permit = permits.acquire_owned().await;
+            let permit = permits.clone().acquire_owned().await;
             let started = Instant::now();
             let mut run = match envs.get(index) {
                 Some(r) => attempt(r, &http, &options, started).await,
                 None => EnvRun::new("unexpected"),
             };
+            // The permit goes back before the cross-match asks for one per request, so no
+            // environment holds one while it waits for another.
+            drop(permit);
+            if options.cross_match {
+                let deadline = started + options.timeout;
+                let pairs = crossmatch::plan_for(&envs, index, Some(run.status.as_str()));
+                cross_match(&envs, &mut run, pairs, &http, &permits, &extra, deadline).await;
+            }
             run.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             (index, run)
         });
@@ -142,13 +154,10 @@ pub async fn run(envs: Vec<Resolved>, options: &Options) -> anyhow::Result<Outco
             *slot = Some(run);
         }
     }
-    let mut runs: Vec<EnvRun> = runs
+    let runs: Vec<EnvRun> = runs
         .into_iter()
         .map(|r| r.unwrap_or_else(|| EnvRun::new("unexpected")))
         .collect();
-    if options.cross_match {
-        cross_match(&envs, &mut runs, &http, &options, &permits).await;
-    }
     Ok(assemble(&envs, runs, &options))
 }
 
@@ -495,25 +504,30 @@ async fn on_success(
     out
 }
 
-/// Tries failed environments' secrets with other environments' client ids.
+/// Tries a failed environment's secret with other environments' client ids, as soon as its
+/// own request has failed, each request within what is left of that environment's deadline
+/// and the run's concurrency and [`crossmatch::MAX_EXTRA_REQUESTS`] budgets.
 async fn cross_match(
     envs: &Arc<Vec<Resolved>>,
-    runs: &mut [EnvRun],
+    run: &mut EnvRun,
+    pairs: Vec<crossmatch::Pair>,
     http: &reqwest::Client,
-    options: &Arc<Options>,
     permits: &Arc<Semaphore>,
+    extra: &AtomicUsize,
+    deadline: Instant,
 ) {
-    let statuses: Vec<Option<String>> = runs.iter().map(|r| Some(r.status.clone())).collect();
-    let pairs = crossmatch::plan(envs, &statuses);
+    let Some(target) = run.target.clone() else {
+        return;
+    };
     let mut set = tokio::task::JoinSet::new();
     for pair in pairs {
-        let Some(target) = runs.get(pair.failed).and_then(|r| r.target.clone()) else {
-            continue;
-        };
-        let (envs, options, permits, http) =
-            (envs.clone(), options.clone(), permits.clone(), http.clone());
+        let taken = extra.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        if taken.is_err() {
+            break;
+        }
+        let (envs, permits, http, target) =
+            (envs.clone(), permits.clone(), http.clone(), target.clone());
         set.spawn(async move {
-            let _permit = permits.acquire_owned().await;
             let (Some(x), Some(y)) = (envs.get(pair.failed), envs.get(pair.other)) else {
                 return (pair, false);
             };
@@ -532,8 +546,11 @@ async fn cross_match(
                 scope: &scope,
                 proof: ClientProof::Secret(secret),
             };
-            let deadline = Instant::now() + options.timeout;
-            let sent = tokio::time::timeout(options.timeout, client::request_token(&http, &request, deadline)).await;
+            let sent = tokio::time::timeout_at(deadline.into(), async {
+                let _permit = permits.acquire_owned().await;
+                client::request_token(&http, &request, deadline).await
+            })
+            .await;
             let ok = matches!(sent, Ok(client::Outcome::Answer(a)) if diagnose::diagnose(a.status, &a.body).is_granted());
             (pair, ok)
         });
@@ -543,9 +560,7 @@ async fn cross_match(
             continue;
         };
         if let (Some(x), Some(y)) = (envs.get(pair.failed), envs.get(pair.other)) {
-            if let Some(run) = runs.get_mut(pair.failed) {
-                run.details.push(crossmatch::belongs_to(x, y));
-            }
+            run.details.push(crossmatch::belongs_to(x, y));
         }
     }
 }

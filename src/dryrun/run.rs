@@ -9,9 +9,9 @@ use super::diagnose::{self, Diagnosis, Granted, Verdict};
 use super::{assertion, claims, clock, crossmatch, federated, findings, graph, local, lookups};
 use crate::model::{DryRunResult, Finding, Severity};
 use crate::secret::SecretValue;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::Semaphore;
 
 /// Default number of environments in flight at once.

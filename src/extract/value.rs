@@ -103,7 +103,17 @@ const FIELD_NAMES: &[&str] = &[
     "directoryid",
     "clientsecret",
     "subscriptionid",
-    "guid",
+];
+
+/// Nouns that, before a final `guid` (`tenant-guid`, `web-api-application-guid`), say which
+/// id the value stands in for.
+const ID_NOUNS: &[&str] = &[
+    "tenant",
+    "client",
+    "application",
+    "app",
+    "directory",
+    "subscription",
 ];
 
 /// Classifies a value as written (quotes already removed).
@@ -171,8 +181,13 @@ pub fn is_placeholder(value: &str) -> bool {
     }
     // A value that names the field it stands in for (`aadclientid`, `my-tenant-id`,
     // `MicrosoftClientSecret`): letters only, so it cannot be a mangled GUID or a secret.
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     if !compact.bytes().any(|b| b.is_ascii_digit())
-        && FIELD_NAMES.iter().any(|f| compact.contains(f))
+        && (FIELD_NAMES.iter().any(|f| compact.contains(f))
+            || (words.last() == Some(&"guid") && words.iter().any(|w| ID_NOUNS.contains(w))))
     {
         return true;
     }
@@ -186,10 +201,6 @@ pub fn is_placeholder(value: &str) -> bool {
         return true;
     }
     // Made only of words, some of them placeholder words: `your-client-secret`, `change_me`.
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
     let all_wordlike = words
         .iter()
         .all(|w| w.chars().all(|c| c.is_ascii_lowercase()));
@@ -302,6 +313,7 @@ mod tests {
             "{3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b}",
             "[\"https://a.contoso.com/\", \"https://b.contoso.com/\"]",
             "clientid2024",
+            "not-a-guid",
         ] {
             assert_eq!(classify(v), ValueKind::Literal, "{v}");
         }

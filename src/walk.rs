@@ -216,17 +216,6 @@ impl<A: Default> Worker<'_, A> {
             self.stats.skipped.unreadable += 1;
             return;
         }
-        let len = match entry.metadata() {
-            Ok(meta) => meta.len(),
-            Err(err) => {
-                self.stats.unreadable(&rel, &err.to_string());
-                return;
-            }
-        };
-        if len > options.max_file_size {
-            self.stats.skipped.too_large += 1;
-            return;
-        }
         match read_limited(entry.path(), options.max_file_size, &mut self.buf) {
             Ok(ReadOutcome::Read) => {}
             Ok(ReadOutcome::TooLarge) => {
@@ -254,11 +243,17 @@ enum ReadOutcome {
     Binary,
 }
 
-/// Reads at most `limit` bytes into `buf` (reused between files); a file that grew past the limit
-/// since it was listed is reported as too large rather than read without bound.
+/// Reads at most `limit` bytes into `buf` (reused between files); a file larger than the limit
+/// is passed over without reading it (its size comes from the open file, one `fstat`, not a
+/// second look-up of the path), and one that grows past the limit while it is read is reported
+/// as too large rather than read without bound.
 fn read_limited(path: &Path, limit: u64, buf: &mut Vec<u8>) -> std::io::Result<ReadOutcome> {
     buf.clear();
-    let mut file = File::open(path)?.take(limit.saturating_add(1));
+    let file = File::open(path)?;
+    if file.metadata()?.len() > limit {
+        return Ok(ReadOutcome::TooLarge);
+    }
+    let mut file = file.take(limit.saturating_add(1));
     // The head alone first: a binary file is passed over without reading the rest, so a huge
     // sparse or binary file costs one small read whatever `--max-file-size` allows.
     Read::by_ref(&mut file)

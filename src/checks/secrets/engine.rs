@@ -40,6 +40,8 @@ pub struct Compiled {
     key_group: Option<usize>,
     kind_group: Option<usize>,
     default: Severity,
+    /// The rule's `token` bytes as a table, for the quick run-length test before the regex.
+    token_bytes: Option<[bool; 256]>,
 }
 
 /// Every rule compiled once, plus the keyword automaton that routes hits to them.
@@ -59,7 +61,8 @@ impl Engine {
     /// not in `crate::rules` (the catalog tests make sure there are none).
     pub fn new(rules: &'static [Rule]) -> Self {
         let compiled: Vec<Compiled> = rules.iter().filter_map(compile).take(MAX_RULES).collect();
-        let prefilter = Prefilter::new(compiled.iter().map(|c| c.rule.keywords));
+        let prefilter =
+            Prefilter::with_markers(compiled.iter().map(|c| (c.rule.keywords, c.rule.markers)));
         Self {
             rules: compiled,
             prefilter,
@@ -88,7 +91,15 @@ fn compile(rule: &'static Rule) -> Option<Compiled> {
     if secret_groups.is_empty() {
         return None;
     }
+    let token_bytes = rule.token.filter(|_| rule.min_len > 0).map(|is_token| {
+        let mut table = [false; 256];
+        for (b, slot) in (0..=u8::MAX).zip(table.iter_mut()) {
+            *slot = is_token(b);
+        }
+        table
+    });
     Some(Compiled {
+        token_bytes,
         rule,
         regex,
         secret_groups,
@@ -124,7 +135,7 @@ struct Found {
 /// Scans one file. See [`super::scan_file`].
 pub fn scan(path: &str, bytes: &[u8]) -> FileScan {
     let engine = &*ENGINE;
-    let file = FileKind::of(path);
+    let file = FileKind::of_name(path);
     let regions = regions(engine, file, bytes);
     let mut found = Vec::new();
     for (index, spans) in regions.iter().enumerate() {
@@ -150,7 +161,8 @@ pub fn scan(path: &str, bytes: &[u8]) -> FileScan {
     if found.is_empty() {
         return FileScan::default();
     }
-    emit(path, bytes, file, resolve_overlaps(found))
+    // The file's context (a test, vendored code, docs) matters only once something was found.
+    emit(path, bytes, FileKind::of(path), resolve_overlaps(found))
 }
 
 fn slice(bytes: &[u8], start: usize, end: usize) -> &[u8] {
@@ -202,8 +214,12 @@ fn regions(engine: &Engine, file: FileKind, bytes: &[u8]) -> Vec<Vec<Span>> {
             }
         }
     });
+    // The keyword searchers report in order each, not together: put every list in order.
     for (list, compiled) in regions.iter_mut().zip(&engine.rules) {
-        if compiled.rule.reach != Reach::Name {
+        if compiled.rule.reach == Reach::Name {
+            list.sort_unstable_by_key(|s| s.start);
+            list.dedup_by_key(|s| s.start);
+        } else {
             merge(list);
         }
     }
@@ -314,6 +330,11 @@ fn run(
 ) -> usize {
     let rule = compiled.rule;
     let haystack = slice(bytes, region.start, region.end);
+    if let Some(table) = &compiled.token_bytes {
+        if !has_run(haystack, table, rule.min_len) {
+            return region.start;
+        }
+    }
     let mut from = 0;
     let mut matched_until = region.start;
     while from <= haystack.len() {
@@ -411,6 +432,22 @@ fn run(
         });
     }
     matched_until
+}
+
+/// Whether `bytes` hold `len` consecutive bytes that `table` accepts.
+fn has_run(bytes: &[u8], table: &[bool; 256], len: usize) -> bool {
+    let mut run = 0;
+    for b in bytes {
+        run = if table.get(usize::from(*b)) == Some(&true) {
+            run + 1
+        } else {
+            0
+        };
+        if run >= len {
+            return true;
+        }
+    }
+    false
 }
 
 /// Shortest run of a secret's characters that counts as showing it (the redaction tests'

@@ -106,11 +106,27 @@ const CODE_EXTENSIONS: &[&str] = &[
 const INTERPOLATING_EXTENSIONS: &[&str] = &["ps1", "psm1", "sh", "bash", "zsh", "php", "pl"];
 
 impl FileKind {
-    /// Classifies a `/`-separated path relative to the scan root.
-    pub fn of(path: &str) -> Self {
+    /// What the file's name alone says (lock file, source code, interpolating language):
+    /// cheap enough for every file. [`FileKind::of`] adds the context, for files with findings.
+    pub fn of_name(path: &str) -> Self {
         let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
         let lower = name.to_ascii_lowercase();
         let extension = lower.rsplit_once('.').map(|(_, ext)| ext).unwrap_or("");
+        Self {
+            lock: extension == "lock" || LOCK_FILES.contains(&lower.as_str()),
+            code: CODE_EXTENSIONS.contains(&extension),
+            interpolating: INTERPOLATING_EXTENSIONS.contains(&extension),
+            ..Self::default()
+        }
+    }
+
+    /// Classifies a `/`-separated path relative to the scan root, context included.
+    pub fn of(path: &str) -> Self {
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        let extension = name
+            .rsplit_once('.')
+            .map(|(_, ext)| ext.to_ascii_lowercase())
+            .unwrap_or_default();
         let dirs: Vec<String> = path
             .split(['/', '\\'])
             .rev()
@@ -120,10 +136,7 @@ impl FileKind {
         // `auth.test` of `auth.test.ts`: the words before the extension.
         let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
         Self {
-            lock: extension == "lock" || LOCK_FILES.contains(&lower.as_str()),
-            code: CODE_EXTENSIONS.contains(&extension),
-            interpolating: INTERPOLATING_EXTENSIONS.contains(&extension),
-            test: TEST_FILES.contains(&lower.as_str())
+            test: TEST_FILES.contains(&name.to_ascii_lowercase().as_str())
                 || has_test_word(stem)
                 || path
                     .split(['/', '\\'])
@@ -131,8 +144,9 @@ impl FileKind {
                     .skip(1)
                     .any(|d| has_test_word(d) || d.eq_ignore_ascii_case("__tests__")),
             vendored: dirs.iter().any(|d| VENDOR_DIRS.contains(&d.as_str())),
-            docs: DOC_EXTENSIONS.contains(&extension)
+            docs: DOC_EXTENSIONS.contains(&extension.as_str())
                 || dirs.iter().any(|d| DOC_DIRS.contains(&d.as_str())),
+            ..Self::of_name(path)
         }
     }
 

@@ -26,30 +26,65 @@ pub const MAX_RULES: usize = 64;
 /// Bytes lowercased and searched at a time by the SIMD searcher.
 const CHUNK: usize = 64 * 1024;
 
+/// Keywords shorter than this are searched on their own ([`Finder::Teddy`]'s `short`): the
+/// SIMD searcher fingerprints every keyword by as many leading bytes as the shortest one has,
+/// and three-byte fingerprints of words like `credential` (`cre`: create, increment…) or
+/// `storage` (`sto`: store, history…) make it verify candidates at most positions of real code.
+const FINGERPRINT: usize = 4;
+
 /// The search machinery, best available first.
 #[derive(Debug)]
 enum Finder {
-    /// SIMD multi-substring search over lowercased chunks.
-    Teddy(packed::Searcher),
-    /// Case-insensitive automaton, for CPUs without the SIMD searcher.
+    /// SIMD multi-substring search over lowercased chunks for the keywords of at least
+    /// [`FINGERPRINT`] bytes (`masks` by pattern), and a SIMD substring search of its own for
+    /// each shorter one (`key`, `pwd`).
+    Teddy {
+        searcher: packed::Searcher,
+        masks: Vec<u64>,
+        short: Vec<(memchr::memmem::Finder<'static>, u64)>,
+    },
+    /// Case-insensitive automaton over every keyword, for CPUs without the SIMD searcher.
     Automaton(AhoCorasick),
 }
 
-/// Every rule's keywords in one searcher.
+/// Every rule's keywords in one searcher, and its fixed-case markers in SIMD substring
+/// finders of their own. Hits come in order of position per searcher, not overall: rules
+/// sort their spans ([`super::engine`]).
 #[derive(Debug)]
 pub struct Prefilter {
     finder: Option<Finder>,
     masks: Vec<u64>,
     longest: usize,
+    /// Each distinct marker with the rules that asked for it.
+    markers: Vec<(memchr::memmem::Finder<'static>, u64)>,
 }
 
 impl Prefilter {
     /// Builds the searcher from each rule's keyword list; index `i` of `keywords` is rule `i`.
     /// Rules past [`MAX_RULES`] are ignored.
+    #[cfg(test)]
     pub fn new<'a>(keywords: impl IntoIterator<Item = &'a [&'a str]>) -> Self {
+        Self::with_markers(keywords.into_iter().map(|k| (k, &[][..])))
+    }
+
+    /// [`Prefilter::new`] with each rule's fixed-case markers beside its keywords.
+    pub fn with_markers<'a>(
+        rules: impl IntoIterator<Item = (&'a [&'a str], &'static [&'static str])>,
+    ) -> Self {
         let mut words: Vec<String> = Vec::new();
         let mut masks: Vec<u64> = Vec::new();
-        for (index, list) in keywords.into_iter().enumerate().take(MAX_RULES) {
+        let mut markers: Vec<(&'static str, u64)> = Vec::new();
+        let rules: Vec<_> = rules.into_iter().take(MAX_RULES).collect();
+        for (index, (_, list)) in rules.iter().enumerate() {
+            for marker in list.iter().filter(|m| !m.is_empty()) {
+                match markers.iter_mut().find(|(m, _)| m == marker) {
+                    Some((_, mask)) => *mask |= 1 << index,
+                    None => markers.push((marker, 1 << index)),
+                }
+            }
+        }
+        let keywords = rules.iter().map(|(k, _)| *k);
+        for (index, list) in keywords.enumerate() {
             for word in list.iter().filter(|w| !w.is_empty()) {
                 let word = word.to_ascii_lowercase();
                 match words.iter().position(|w| *w == word) {
@@ -78,14 +113,30 @@ impl Prefilter {
                     .fold(0, |acc, (_, mask)| acc | mask)
             })
             .collect();
+        let long: Vec<(&String, u64)> = words
+            .iter()
+            .zip(&closed)
+            .filter(|(w, _)| w.len() >= FINGERPRINT)
+            .map(|(w, m)| (w, *m))
+            .collect();
+        let short: Vec<(memchr::memmem::Finder<'static>, u64)> = words
+            .iter()
+            .zip(&closed)
+            .filter(|(w, _)| w.len() < FINGERPRINT)
+            .map(|(w, m)| (memchr::memmem::Finder::new(w.as_bytes()).into_owned(), *m))
+            .collect();
         let teddy = packed::Config::new()
             .match_kind(packed::MatchKind::LeftmostLongest)
             .only_teddy(true)
             .builder()
-            .extend(&words)
+            .extend(long.iter().map(|(w, _)| w))
             .build();
         let finder = match teddy {
-            Some(searcher) => Some(Finder::Teddy(searcher)),
+            Some(searcher) => Some(Finder::Teddy {
+                searcher,
+                masks: long.iter().map(|(_, m)| *m).collect(),
+                short,
+            }),
             None => AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
@@ -98,6 +149,10 @@ impl Prefilter {
             finder,
             masks: closed,
             longest: words.iter().map(String::len).max().unwrap_or(1),
+            markers: markers
+                .into_iter()
+                .map(|(m, mask)| (memchr::memmem::Finder::new(m.as_bytes()), mask))
+                .collect(),
         }
     }
 
@@ -112,10 +167,29 @@ impl Prefilter {
     }
 
     /// Calls `found` for every keyword occurrence in `bytes`, ASCII case-insensitively, in
-    /// order of position. Keywords inside a longer keyword are folded into its mask.
+    /// order of position (keywords inside a longer keyword are folded into its mask), then for
+    /// every marker occurrence, in order of position for each marker.
     pub fn for_each_hit(&self, bytes: &[u8], mut found: impl FnMut(Hit)) {
+        self.keyword_hits(bytes, &mut found);
+        for (finder, mask) in &self.markers {
+            let len = finder.needle().len();
+            for start in finder.find_iter(bytes) {
+                found(Hit {
+                    start,
+                    end: start + len,
+                    rules: *mask,
+                });
+            }
+        }
+    }
+
+    fn keyword_hits(&self, bytes: &[u8], mut found: impl FnMut(Hit)) {
         match &self.finder {
-            Some(Finder::Teddy(searcher)) => self.teddy_hits(searcher, bytes, &mut found),
+            Some(Finder::Teddy {
+                searcher,
+                masks,
+                short,
+            }) => self.teddy_hits(searcher, masks, short, bytes, &mut found),
             Some(Finder::Automaton(ac)) => {
                 for m in ac.find_overlapping_iter(bytes) {
                     found(Hit {
@@ -131,20 +205,22 @@ impl Prefilter {
 
     /// Lowercases `bytes` a chunk at a time (plus enough overlap for a keyword crossing the
     /// chunk edge) and reports every position where a keyword starts.
-    fn teddy_hits(&self, searcher: &packed::Searcher, bytes: &[u8], found: &mut impl FnMut(Hit)) {
+    fn teddy_hits(
+        &self,
+        searcher: &packed::Searcher,
+        masks: &[u64],
+        short: &[(memchr::memmem::Finder<'static>, u64)],
+        bytes: &[u8],
+        found: &mut impl FnMut(Hit),
+    ) {
         let overlap = self.longest.saturating_sub(1);
         let mut lower = Vec::with_capacity(bytes.len().min(CHUNK + overlap));
         let mut base = 0;
         while base < bytes.len() {
             let end = base.saturating_add(CHUNK + overlap).min(bytes.len());
             lower.clear();
-            lower.extend(
-                bytes
-                    .get(base..end)
-                    .unwrap_or(&[])
-                    .iter()
-                    .map(u8::to_ascii_lowercase),
-            );
+            lower.extend_from_slice(bytes.get(base..end).unwrap_or(&[]));
+            lower.make_ascii_lowercase();
             // Keywords starting in the overlap belong to the next chunk.
             let limit = CHUNK.min(lower.len());
             let mut at = 0;
@@ -159,10 +235,20 @@ impl Prefilter {
                 found(Hit {
                     start: base + m.start(),
                     end: base + m.end(),
-                    rules: self.mask(m.pattern().as_usize()),
+                    rules: masks.get(m.pattern().as_usize()).copied().unwrap_or(0),
                 });
                 // Resume one byte on, so keywords starting inside this one are seen too.
                 at = m.start() + 1;
+            }
+            for (finder, mask) in short {
+                let len = finder.needle().len();
+                for start in finder.find_iter(&lower).take_while(|s| *s < limit) {
+                    found(Hit {
+                        start: base + start,
+                        end: base + start + len,
+                        rules: *mask,
+                    });
+                }
             }
             base += CHUNK;
         }
@@ -187,6 +273,13 @@ mod tests {
         // `clientsecret` also carries `secret`'s rule; `key` is shared by rules 0 and 2.
         assert!(found.contains(&(2, 14, 0b011)), "{found:?}");
         assert!(found.contains(&(22, 25, 0b101)), "{found:?}");
+    }
+
+    #[test]
+    fn markers_are_found_in_their_case_only() {
+        let pre = Prefilter::with_markers([(&["key"][..], &[][..]), (&[][..], &["Q~"][..])]);
+        let found = hits(&pre, b"abcQ~x q~ KEY Q~");
+        assert_eq!(found, vec![(10, 13, 0b01), (3, 5, 0b10), (14, 16, 0b10)]);
     }
 
     #[test]
@@ -222,6 +315,7 @@ mod tests {
             finder: automaton.map(Finder::Automaton),
             masks: vec![0b01, 0b01, 0b11],
             longest: 12,
+            markers: Vec::new(),
         };
         let starts = |p: &Prefilter| {
             let mut s: Vec<usize> = hits(p, text).iter().map(|h| h.0).collect();

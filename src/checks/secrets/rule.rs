@@ -170,6 +170,10 @@ pub struct Rule {
     pub description: &'static str,
     /// Words (ASCII case-insensitive) one of which must occur for the rule to run at all.
     pub keywords: &'static [&'static str],
+    /// Signatures written in one case only (Entra's `Q~`), found by a SIMD substring search
+    /// beside the keyword pass; each occurrence also lets the rule run. Every keyword costs
+    /// the keyword pass some speed, so a fixed-case signature is cheaper here.
+    pub markers: &'static [&'static str],
     /// Byte regex. The first participating group whose name starts with `secret` is the value;
     /// optional `at` (where the finding points, default the value), `key` and `kind` groups
     /// feed the validator.
@@ -179,6 +183,10 @@ pub struct Rule {
     /// Bytes that make up the value: a match touching one on either side is part of a longer
     /// token and is not reported.
     pub token: Option<fn(u8) -> bool>,
+    /// With `token`, the length of the shortest value the rule reports: a region without a
+    /// run of that many token bytes cannot match, so the regex is not run on it (most lines
+    /// that mention `key` or `token` hold no 52- or 88-character run).
+    pub min_len: usize,
     /// Higher wins when two rules report overlapping spans (the more specific rule).
     pub precedence: u8,
     /// Whether the rule runs on dependency lock files (full of hashes that look random).

@@ -272,6 +272,13 @@ pub fn malformed_id(view: &View) -> Vec<Finding> {
         let Some(value) = plain_literal(fact) else {
             continue;
         };
+        // In base configuration that no environment claims, a value made of words
+        // (`timeout`, `prev_model`) under a key that merely ends in `ClientId` is some other
+        // setting, not a mangled Entra id: only id-shaped mistakes are worth a finding there.
+        let keyword = matches!(tenant(value), Tenant::WellKnown(_));
+        if env.is_none() && is_word_value(value) && !keyword {
+            continue;
+        }
         let problem = match fact.field {
             Field::ClientId if guid(value).is_none() => Some(client_id_problem(value)),
             Field::TenantId => tenant_problem(value, || app_only_credential(fact, &all)),
@@ -306,6 +313,15 @@ pub fn malformed_id(view: &View) -> Vec<Finding> {
         out.push(finding);
     }
     out
+}
+
+/// Letters, `_` and `-` only: a name or a word, with nothing of a GUID, a URL or a secret.
+fn is_word_value(value: &str) -> bool {
+    let v = value.trim();
+    !v.is_empty()
+        && v == value
+        && v.chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '_' || c == '-')
 }
 
 fn client_id_problem(value: &str) -> (String, String) {

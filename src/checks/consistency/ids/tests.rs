@@ -414,8 +414,21 @@ fn common_tenants_are_fine_for_sign_in_apps() {
             3,
         )
         .base(Field::TenantId, "consumers", "api/appsettings.json", 2)
+        // Words under a key that ends in ClientId, in base configuration: another setting.
+        .base(Field::ClientId, "timeout", "deploy/catalog/item.yaml", 9)
         .build();
     assert!(run(&inv, malformed_id).is_empty());
+    // `common` beside app-only settings in base configuration is still reported.
+    let inv = Inv::new()
+        .base(Field::TenantId, "common", "daemon/appsettings.json", 1)
+        .base(
+            Field::ClientSecret,
+            "$(DaemonSecret)",
+            "daemon/appsettings.json",
+            2,
+        )
+        .build();
+    assert_eq!(run(&inv, malformed_id).len(), 1);
 }
 
 #[test]

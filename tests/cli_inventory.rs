@@ -233,3 +233,56 @@ fn allow_comment_suppresses_an_inventory_finding() {
         "{report:#}"
     );
 }
+
+/// Every environment the repository names by a framework's convention is in the matrix,
+/// whatever the name; folders still need a known name, and a pipeline file's own name never
+/// makes one (issue: environments as teams name them).
+#[test]
+fn environments_as_frameworks_name_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let ids = |client: &str| appsettings(client, "\"ClientSecret\": \"$(ClientSecret)\"");
+    write(root, "src/Api/appsettings.UAT.json", &ids(STAGING_APP));
+    write(root, "src/Api/appsettings.Perf.json", &ids(STAGING_APP));
+    write(root, "src/Api/appsettings.DR.json", &ids(PROD_APP));
+    write(
+        root,
+        "src/Worker/src/main/resources/application-canary.yml",
+        &format!(
+            "spring:\n  cloud:\n    azure:\n      credential:\n        client-id: {PROD_APP}\n"
+        ),
+    );
+    write(
+        root,
+        "web/.env.westeurope-prod",
+        &format!("AZURE_CLIENT_ID={PROD_APP}\n"),
+    );
+    write(
+        root,
+        ".azure/dr2/.env",
+        &format!("AZURE_TENANT_ID={TENANT}\nAZURE_CLIENT_ID={PROD_APP}\n"),
+    );
+    // Negatives: a folder that is no known name, and the Azure Developer CLI's workflow.
+    write(
+        root,
+        "deploy/k8s/values.yaml",
+        &format!("azure:\n  clientId: {STAGING_APP}\n"),
+    );
+    write(
+        root,
+        ".github/workflows/azure-dev.yml",
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    env:\n      AZURE_CLIENT_ID: ${{ vars.AZURE_CLIENT_ID }}\n    steps:\n      - run: azd up\n",
+    );
+    let (_, report) = json(root, &[]);
+    let mut names: Vec<&str> = report["environments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        ["canary", "dr", "dr2", "perf", "uat", "westeurope-prod"]
+    );
+}

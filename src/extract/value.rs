@@ -179,6 +179,16 @@ pub fn is_placeholder(value: &str) -> bool {
     if PLACEHOLDER_WORDS.contains(&compact.as_str()) {
         return true;
     }
+    // An instruction in capitals (`SET_VIA_USER_SECRETS`, `REPLACE_WITH_KEY_VAULT_VALUE`):
+    // three or more upper-case words, nothing a generated value or an id would be.
+    let caps_words: Vec<&str> = v.split('_').collect();
+    if caps_words.len() >= 3
+        && caps_words
+            .iter()
+            .all(|w| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_uppercase()))
+    {
+        return true;
+    }
     // A value that names the field it stands in for (`aadclientid`, `my-tenant-id`,
     // `MicrosoftClientSecret`): letters only, so it cannot be a mangled GUID or a secret.
     let words: Vec<&str> = lower
@@ -288,6 +298,8 @@ mod tests {
             "my-tenant-id",
             "tenant-guid",
             "web-api-application-guid",
+            "SET_VIA_USER_SECRETS",
+            "REPLACE_WITH_KEY_VAULT_VALUE",
         ] {
             assert!(is_placeholder(v), "{v}");
         }

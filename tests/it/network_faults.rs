@@ -4,11 +4,8 @@
 //! or gave an answer credgate cannot read (`unexpected`), never `ok`; and a healthy environment
 //! in the same run, talking to the same host, still gets its token.
 
-mod common;
-mod dryrun_support;
-
-use common::{assert_no_leak, credgate_isolated, entra_secret};
-use dryrun_support::*;
+use crate::common::{assert_no_leak, credgate_isolated, entra_secret};
+use crate::dryrun_support::*;
 use std::time::{Duration, Instant};
 
 const TENANT: &str = "7c3e5f1a-2b4d-4c6e-8f0a-1b2c3d4e5f60";

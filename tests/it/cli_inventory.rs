@@ -1,8 +1,6 @@
 //! Whole-command tests of the environment inventory and the cross-environment rules.
 
-mod common;
-
-use common::{credgate, write};
+use crate::common::{credgate, write};
 use serde_json::Value;
 use std::path::Path;
 

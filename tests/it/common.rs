@@ -1,5 +1,4 @@
 //! Shared helpers for the whole-command tests: synthetic secrets and fixture trees.
-#![allow(dead_code)]
 
 use assert_cmd::Command;
 use std::path::Path;

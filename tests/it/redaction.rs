@@ -13,11 +13,12 @@
 //!
 //! Also: `Debug` of every public type that holds a secret prints a redacted form.
 
-mod common;
-mod dryrun_support;
-
-use common::{credgate_isolated, entra_secret, pem_key, secret_tree, synth, write, LeakCheck};
-use dryrun_support::{closed_port, json, jwt_signed, serve, status_of, Reply, Seen, StandIn};
+use crate::common::{
+    self, credgate_isolated, entra_secret, pem_key, secret_tree, synth, write, LeakCheck,
+};
+use crate::dryrun_support::{
+    self, closed_port, json, jwt_signed, serve, status_of, Reply, Seen, StandIn,
+};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

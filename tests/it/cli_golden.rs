@@ -1,9 +1,7 @@
 //! Golden output of the bundled demo repository: the environment matrix and every finding, in the
 //! text and JSON formats. A change here is a change users see; review the snapshot diff.
 
-mod common;
-
-use common::credgate;
+use crate::common::credgate;
 
 fn scan_demo(format: &str) -> String {
     let out = credgate()

@@ -5,11 +5,8 @@
 //! and SARIF copy are checked; action.yml and the Dockerfile are checked against what the code
 //! reads and the runner requires.
 
-mod common;
-mod dryrun_support;
-
-use common::{assert_no_leak, credgate_isolated, entra_secret, secret_tree, write};
-use dryrun_support::{jwt, serve, token_reply};
+use crate::common::{assert_no_leak, credgate_isolated, entra_secret, secret_tree, write};
+use crate::dryrun_support::{jwt, serve, token_reply};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use yaml_rust2::{Yaml, YamlLoader};

@@ -1,8 +1,6 @@
 //! `credgate scan --staged`: reads what is staged in the git index, not the working tree.
 
-mod common;
-
-use common::{credgate, entra_secret, write};
+use crate::common::{self, credgate, entra_secret, write};
 use std::path::Path;
 use std::process::{Command, Output};
 

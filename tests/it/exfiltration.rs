@@ -4,11 +4,8 @@
 //! answers with a redirect does not get the secret forwarded. The hosts that must stay silent
 //! are raw TCP recorders on 127.0.0.1 that count accepted connections, not just HTTP requests.
 
-mod common;
-mod dryrun_support;
-
-use common::{assert_no_leak, credgate_isolated, entra_secret, write};
-use dryrun_support::*;
+use crate::common::{assert_no_leak, credgate_isolated, entra_secret, write};
+use crate::dryrun_support::*;
 use std::path::Path;
 use std::time::{Duration, Instant};
 

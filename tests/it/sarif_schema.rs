@@ -10,7 +10,7 @@ use credgate::report::{render, RenderOptions};
 use credgate::secret::SecretValue;
 use serde_json::Value;
 
-const SCHEMA: &str = include_str!("schemas/sarif-schema-2.1.0.json");
+const SCHEMA: &str = include_str!("../schemas/sarif-schema-2.1.0.json");
 
 /// A report with every kind of location the reporters must handle.
 fn rich_report() -> Report {

@@ -1,8 +1,6 @@
 //! Whole-command tests of `credgate scan`, `baseline`, `rules`, `explain` and the exit codes.
 
-mod common;
-
-use common::{credgate, secret_tree, write};
+use crate::common::{self, credgate, secret_tree, write};
 use serde_json::Value;
 use std::path::Path;
 

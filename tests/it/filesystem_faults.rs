@@ -9,9 +9,7 @@
 //! under `setpriv` without `CAP_DAC_OVERRIDE`/`CAP_DAC_READ_SEARCH`, which makes permissions
 //! bite again for root; without `setpriv`, the unreadable cases are skipped with a note.
 
-mod common;
-
-use common::{entra_secret, storage_key, write, CI_VARS};
+use crate::common::{self, entra_secret, storage_key, write, CI_VARS};
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

@@ -1,11 +1,8 @@
 //! The environment matrix shows what the dry-run uses from outside the repository (CI
 //! variables), never a secret value.
 
-mod common;
-mod dryrun_support;
-
-use common::{assert_no_leak, credgate_isolated, entra_secret};
-use dryrun_support::{closed_port, json, status_of};
+use crate::common::{assert_no_leak, credgate_isolated, entra_secret};
+use crate::dryrun_support::{closed_port, json, status_of};
 
 #[test]
 fn credentials_from_ci_variables_fill_the_matrix() {

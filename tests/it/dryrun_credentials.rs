@@ -3,13 +3,10 @@
 //! what a real authority checks: the client assertion's signature with the certificate's public
 //! key, its thumbprint header and its claims, or that the federated token is the one presented.
 
-mod common;
-mod dryrun_support;
-
+use crate::common::{assert_no_leak, credgate_isolated};
+use crate::dryrun_support::*;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use common::{assert_no_leak, credgate_isolated};
-use dryrun_support::*;
 use ring::signature::{UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PSS_2048_8192_SHA256};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};

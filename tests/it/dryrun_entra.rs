@@ -1,11 +1,8 @@
 //! `credgate dry-run` and `credgate check` against a stand-in Entra token endpoint (and Graph) on
 //! 127.0.0.1, reached through `--authority-host` exactly as a user would.
 
-mod common;
-mod dryrun_support;
-
-use common::{assert_no_leak, credgate, entra_secret, write};
-use dryrun_support::*;
+use crate::common::{assert_no_leak, credgate, entra_secret, write};
+use crate::dryrun_support::*;
 use std::time::{Duration, Instant};
 
 const TENANT: &str = "7c3e5f1a-2b4d-4c6e-8f0a-1b2c3d4e5f60";

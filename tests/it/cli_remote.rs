@@ -1,11 +1,8 @@
 //! `credgate check` reading GitHub environment variables and secrets over the API (a stand-in on
 //! 127.0.0.1 reached through `GITHUB_API_URL`), checked against the repository like the files.
 
-mod common;
-mod dryrun_support;
-
-use common::{assert_no_leak, credgate, write};
-use dryrun_support::*;
+use crate::common::{assert_no_leak, credgate, write};
+use crate::dryrun_support::*;
 use serde_json::json;
 
 const TENANT: &str = "7c3e5f1a-2b4d-4c6e-8f0a-1b2c3d4e5f60";

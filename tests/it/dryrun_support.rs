@@ -1,6 +1,5 @@
 //! A stand-in for the Entra token endpoint and Graph on 127.0.0.1, answering with the real wire
 //! format (status codes, `error_codes` bodies, `Date`, `Retry-After`), started per test.
-#![allow(dead_code)]
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Response, StatusCode, Uri};
@@ -276,15 +275,12 @@ impl Drop for RawServer {
 /// One connection as a behaviour sees it: the stream, and a log of what it read.
 pub struct RawConn {
     pub stream: std::net::TcpStream,
-    /// 1-based number of the connection.
-    pub number: usize,
     received: Arc<Mutex<Vec<u8>>>,
 }
 
 /// An HTTP request read off a raw connection.
 #[derive(Clone, Debug, Default)]
 pub struct RawRequest {
-    pub method: String,
     pub path: String,
     pub form: HashMap<String, String>,
 }
@@ -319,12 +315,12 @@ impl RawConn {
             self.log(&chunk[..n]);
             data.extend_from_slice(&chunk[..n]);
         }
+        // The request line: method, path, version.
         let mut first = head.lines().next()?.split(' ');
-        let method = first.next()?.to_string();
+        first.next()?;
         let path = first.next()?.to_string();
         let body = String::from_utf8_lossy(&data[head_end..head_end + length]).to_string();
         Some(RawRequest {
-            method,
             path,
             form: parse_form(&body),
         })
@@ -418,15 +414,9 @@ pub fn raw(behaviour: impl Fn(RawConn) + Send + Sync + 'static) -> RawServer {
                 break;
             }
             let Ok(stream) = stream else { continue };
-            let number = count.fetch_add(1, Ordering::SeqCst) + 1;
+            count.fetch_add(1, Ordering::SeqCst);
             let (behaviour, received) = (behaviour.clone(), log.clone());
-            std::thread::spawn(move || {
-                behaviour(RawConn {
-                    stream,
-                    number,
-                    received,
-                })
-            });
+            std::thread::spawn(move || behaviour(RawConn { stream, received }));
         }
     });
     RawServer {

@@ -2,14 +2,12 @@
 //! real shapes: `{count, value}` lists paged by `x-ms-continuationtoken`, secret variables with
 //! `value: null`, 401, the 203 sign-in page of a bad PAT, 403, 404 and 429 with `Retry-After`.
 
-mod dryrun_support;
-
+use crate::dryrun_support::{closed_port, serve, Reply, Seen};
 use base64::Engine;
 use credgate::model::{FactValue, Field, ReferenceKind, Severity};
 use credgate::secret::SecretValue;
 use credgate::sources::azure_devops::{collect, AdoAuth, AdoConfig};
 use credgate::sources::RemoteFacts;
-use dryrun_support::{closed_port, serve, Reply, Seen};
 use serde_json::json;
 use std::time::{Duration, Instant};
 

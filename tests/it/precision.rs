@@ -7,9 +7,7 @@
 //! samples use (any-version Entra secrets, PATs under any name and in XML, storage keys with a
 //! literal fallback and in XML, `common` beside app-only settings): exactly its `EXPECTED`.
 
-mod common;
-
-use common::{credgate, entra_secret, write};
+use crate::common::{credgate, entra_secret, write};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

@@ -3,9 +3,7 @@
 //! under `tests/fixtures/pipeline-forms/` is scanned by the binary and must give exactly the
 //! environments and findings its `EXPECTED` lists.
 
-mod common;
-
-use common::credgate;
+use crate::common::credgate;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

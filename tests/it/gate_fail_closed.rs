@@ -2,11 +2,8 @@
 //! commands against small repositories and a stand-in Entra on 127.0.0.1 that counts what it
 //! is sent.
 
-mod common;
-mod dryrun_support;
-
-use common::{assert_no_leak, credgate_isolated, entra_secret, write};
-use dryrun_support::*;
+use crate::common::{assert_no_leak, credgate_isolated, entra_secret, write};
+use crate::dryrun_support::*;
 use std::path::Path;
 
 const TENANT: &str = "7c3e5f1a-2b4d-4c6e-8f0a-1b2c3d4e5f60";

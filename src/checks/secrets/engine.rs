@@ -51,6 +51,10 @@ pub struct Engine {
     pub rules: Vec<Compiled>,
     /// The keyword pass over all rules.
     pub prefilter: Prefilter,
+    /// The keyword pass for dependency lock files, over the few rules that run there
+    /// ([`Rule::in_lock_files`]): lock files are large and full of words like `key` and
+    /// `token` that no other rule may act on there.
+    pub lock_prefilter: Prefilter,
 }
 
 /// The engine, built on first use.
@@ -63,9 +67,18 @@ impl Engine {
         let compiled: Vec<Compiled> = rules.iter().filter_map(compile).take(MAX_RULES).collect();
         let prefilter =
             Prefilter::with_markers(compiled.iter().map(|c| (c.rule.keywords, c.rule.markers)));
+        // The same rule indices, with no words for the rules that skip lock files.
+        let lock_prefilter = Prefilter::with_markers(compiled.iter().map(|c| {
+            if c.rule.in_lock_files {
+                (c.rule.keywords, c.rule.markers)
+            } else {
+                (&[][..], &[][..])
+            }
+        }));
         Self {
             rules: compiled,
             prefilter,
+            lock_prefilter,
         }
     }
 }
@@ -172,7 +185,12 @@ fn slice(bytes: &[u8], start: usize, end: usize) -> &[u8] {
 /// For each rule, the merged byte ranges its regex must cover. Empty when no keyword occurs.
 fn regions(engine: &Engine, file: FileKind, bytes: &[u8]) -> Vec<Vec<Span>> {
     let mut regions: Vec<Vec<Span>> = Vec::new();
-    engine.prefilter.for_each_hit(bytes, |hit| {
+    let prefilter = if file.lock {
+        &engine.lock_prefilter
+    } else {
+        &engine.prefilter
+    };
+    prefilter.for_each_hit(bytes, |hit| {
         let mut mask = hit.rules;
         while mask != 0 {
             let index = mask.trailing_zeros() as usize;

@@ -658,3 +658,16 @@ fn dependency_lock_files_are_quiet() {
         assert!(scan(path, lock).findings.is_empty(), "{path}");
     }
 }
+
+#[test]
+fn lock_files_still_report_the_rules_that_run_there() {
+    let secret =
+        super::complete_entra_secret(concat!("abc8Q", "~nEfjTD8h0DncOgBKiVIPW3IfOmCaiWT")).unwrap();
+    let text = format!("\"resolved\": \"https://x.example/y\", \"token\": \"{secret}\"\n");
+    let found: Vec<String> = scan("package-lock.json", &text)
+        .findings
+        .iter()
+        .map(|f| f.rule_id.clone())
+        .collect();
+    assert_eq!(found, ["azure-client-secret"]);
+}

@@ -1,7 +1,8 @@
 //! Which environments a GitHub Actions job deploys to: its `environment:` (a name or
 //! `{name, url}`), expanded over a literal `strategy.matrix` when the name is
 //! `${{ matrix.KEY }}`; for a job that calls a reusable workflow (which may not set
-//! `environment:` itself), the literal environment input it passes (`with: environment: prod`).
+//! `environment:` itself), the literal environment input it passes (`with: environment: prod`);
+//! for an Azure Developer CLI job without `environment:`, its literal `AZURE_ENV_NAME`.
 
 use super::expressions::matrix_key;
 use super::shared::{expression_ranges, is_environment_parameter, literal_environment};
@@ -45,20 +46,21 @@ pub(crate) fn job_scopes(job: &Node) -> Vec<Scope<'_>> {
     expand_matrix(job, written)
 }
 
-/// The job's environment name as written, from `environment:` or a reusable-workflow input.
+/// The job's environment name as written, from `environment:`, a reusable-workflow input, or
+/// the Azure Developer CLI's `AZURE_ENV_NAME` in the job's `env:` (which selects
+/// `.azure/{name}/` for every `azd` step of the job).
 fn environment_as_written(job: &Node) -> Option<&str> {
     match job.get("environment") {
         Some(env) if env.is_map() => env.get_str("name"),
         Some(env) => env.as_str(),
-        None => {
-            job.get_str("uses")?;
-            job.get("with")?
-                .entries()
-                .iter()
-                .rev()
-                .find(|(k, _)| k.as_str().is_some_and(is_environment_parameter))
-                .and_then(|(_, v)| v.as_str())
-        }
+        None if job.get_str("uses").is_some() => job
+            .get("with")?
+            .entries()
+            .iter()
+            .rev()
+            .find(|(k, _)| k.as_str().is_some_and(is_environment_parameter))
+            .and_then(|(_, v)| v.as_str()),
+        None => job.get("env")?.get_str("AZURE_ENV_NAME"),
     }
 }
 
@@ -189,6 +191,17 @@ mod tests {
         assert!(scopes_of(computed).is_empty());
         let two = "environment: ${{ matrix.a }}-${{ matrix.b }}\nstrategy:\n  matrix:\n    a: [x]\n    b: [y]\n";
         assert!(scopes_of(two).is_empty());
+    }
+
+    #[test]
+    fn azd_jobs_take_their_azure_env_name() {
+        let text =
+            "runs-on: ubuntu-latest\nenv:\n  AZURE_ENV_NAME: uat\nsteps:\n  - run: azd deploy\n";
+        assert_eq!(scopes_of(text), vec!["uat"]);
+        let variable = "env:\n  AZURE_ENV_NAME: ${{ vars.AZURE_ENV_NAME }}\n";
+        assert!(scopes_of(variable).is_empty());
+        let both = "environment: production\nenv:\n  AZURE_ENV_NAME: uat\n";
+        assert_eq!(scopes_of(both), vec!["production"]);
     }
 
     #[test]

@@ -353,6 +353,9 @@ fn run(
             return region.start;
         }
     }
+    if rule.reach == Reach::Name && !assignment_follows(haystack) {
+        return region.start;
+    }
     let mut from = 0;
     let mut matched_until = region.start;
     while from <= haystack.len() {
@@ -450,6 +453,26 @@ fn run(
         });
     }
     matched_until
+}
+
+/// Whether a name at the start of `bytes` is followed by an assignment (`=`, `:`, `:=`, `=>`,
+/// after an optional closing quote and blanks): what every [`Reach::Name`] rule's pattern
+/// begins with. Most names that hold a keyword in code are not assigned (`token.length`,
+/// `getKey(`), and this skips their regex.
+fn assignment_follows(bytes: &[u8]) -> bool {
+    let name = bytes.iter().take_while(|b| is_name_byte(**b)).count();
+    if name == 0 {
+        return false;
+    }
+    let mut rest = bytes.get(name..).unwrap_or(&[]);
+    if let Some(b'"' | b'\'') = rest.first() {
+        rest = rest.get(1..).unwrap_or(&[]);
+    }
+    let blanks = rest
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    matches!(rest.get(blanks), Some(b'=' | b':'))
 }
 
 /// Whether `bytes` hold `len` consecutive bytes that `table` accepts.

@@ -260,7 +260,7 @@ pub fn random_value(c: &Candidate<'_>, min_len: usize) -> Option<(usize, f64)> {
     if v.split_ascii_whitespace().count() > 1 {
         return None; // Prose or code, not a credential (generated secrets have no spaces).
     }
-    if has_interpolation(v) || shapes::is_not_a_secret(v, c.file) {
+    if shapes::is_not_a_secret(v, c.file) {
         return None; // Code, a template, a pattern or a public identifier (see `shapes`).
     }
     let lower = v.to_ascii_lowercase();
@@ -301,30 +301,6 @@ fn continues(c: &Candidate<'_>) -> bool {
         // Right after the value (no blank): not another word.
         Some(_) => next > 0,
     }
-}
-
-/// Whether a value embeds a variable: `${X}`, `$(X)`, `{{ x }}`, `%X%` or `$NAME` in capitals.
-fn has_interpolation(v: &str) -> bool {
-    if v.contains("${") || v.contains("$(") || v.contains("{{") {
-        return true;
-    }
-    let bytes = v.as_bytes();
-    let capitals = |from: usize| {
-        bytes
-            .get(from..)
-            .unwrap_or(&[])
-            .iter()
-            .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || **b == b'_')
-            .count()
-    };
-    bytes.iter().enumerate().any(|(i, b)| match b {
-        b'$' => capitals(i + 1) >= 3 && bytes.get(i + 1).is_some_and(|c| !c.is_ascii_digit()),
-        b'%' => {
-            let n = capitals(i + 1);
-            n >= 3 && bytes.get(i + 1 + n) == Some(&b'%')
-        }
-        _ => false,
-    })
 }
 
 /// A secret-like name assigned a random-looking literal.
@@ -370,15 +346,6 @@ pub fn assignment(c: &Candidate<'_>) -> Option<Verdict> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn interpolated_values_are_templates() {
-        assert!(has_interpolation("$CI_COMMIT_REF_SLUG:$RUST_VERSION"));
-        assert!(has_interpolation("pre-${SECRET}"));
-        assert!(has_interpolation("a%APPDATA%b"));
-        assert!(!has_interpolation("Xk9$mQ2vL7pZ"));
-        assert!(!has_interpolation("p@ss$12345word"));
-    }
 
     #[test]
     fn secret_like_names() {

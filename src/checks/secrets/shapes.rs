@@ -74,16 +74,19 @@ pub static SHAPES: &[Shape] = &[
             "prefix-%[1]s-key",
             "Bearer %s",
             "{secret_name}-value",
+            "pre-${SECRET}",
+            "a%APPDATA%b",
         ],
         not: SECRETS,
     },
     Shape {
-        name: "shell interpolation",
-        matches: is_shell_interpolation,
+        name: "variable interpolation",
+        matches: is_interpolation,
         samples: &[
             "nobody:$AuthToken",
             "$firstPrefix`_$lastPrefix",
             "$EncodedHeader.$EncodedPayload",
+            "$CI_COMMIT_REF_SLUG:$RUST_VERSION",
         ],
         not: SECRETS,
     },
@@ -253,10 +256,10 @@ fn is_template(v: &str, _: FileKind) -> bool {
     false
 }
 
-/// `$name` inside a double-quoted string of a shell-like language (PowerShell, sh, PHP,
-/// Perl), which the language replaces at run time; elsewhere `$Name` in PascalCase, which no
-/// generator writes into a secret.
-fn is_shell_interpolation(v: &str, file: FileKind) -> bool {
+/// A variable a shell or CI runner fills in: `$NAME` in capitals (`$CI_COMMIT_REF_SLUG`) or
+/// `$Name` in PascalCase anywhere, which no generator writes into a secret; and any `$name`
+/// in a shell-like language (PowerShell, sh, PHP, Perl), which expands it in double quotes.
+fn is_interpolation(v: &str, file: FileKind) -> bool {
     let bytes = v.as_bytes();
     bytes.iter().enumerate().any(|(i, b)| {
         if *b != b'$' {
@@ -264,9 +267,13 @@ fn is_shell_interpolation(v: &str, file: FileKind) -> bool {
         }
         let rest = bytes.get(i + 1..).unwrap_or(&[]);
         let n = identifier_len(rest);
+        let capitals = rest
+            .iter()
+            .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || **b == b'_')
+            .count();
         let capitalised = rest.first().is_some_and(u8::is_ascii_uppercase)
             && rest.get(1).is_some_and(u8::is_ascii_lowercase);
-        n >= 2 && (file.interpolating || (capitalised && n >= 4))
+        n >= 2 && (file.interpolating || (capitalised && n >= 4) || capitals >= 3)
     })
 }
 
@@ -380,11 +387,13 @@ mod tests {
     }
 
     #[test]
-    fn shell_interpolation_needs_a_shell_unless_pascal_case() {
+    fn lower_case_interpolation_needs_a_shell() {
         let json = FileKind::of("appsettings.json");
-        assert!(!is_shell_interpolation("Xk9$mQ2vL7pZ", json));
-        assert!(is_shell_interpolation("Xk9$mQ2vL7pZ", FileKind::of("a.sh")));
-        assert!(is_shell_interpolation("nobody:$AuthToken", json));
+        assert!(!is_interpolation("Xk9$mQ2vL7pZ", json));
+        assert!(is_interpolation("Xk9$mQ2vL7pZ", FileKind::of("a.sh")));
+        assert!(is_interpolation("nobody:$AuthToken", json));
+        assert!(is_interpolation("$CI_COMMIT_REF_SLUG:$RUST_VERSION", json));
+        assert!(!is_interpolation("p@ss$12345word", json));
     }
 
     #[test]

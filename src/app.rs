@@ -120,11 +120,13 @@ fn fill_matrix(report: &mut Report, plans: &[crate::dryrun::credentials::Resolve
     use crate::dryrun::credentials::{Credential, Origin};
     use crate::model::{EnvironmentSummary, SecretPresence};
     for plan in plans {
-        if !report
+        // A row the scan did not have (an environment only CI variables name) shows every
+        // value the dry-run uses, the base configuration's included.
+        let new_row = !report
             .environments
             .iter()
-            .any(|r| r.name == plan.environment)
-        {
+            .any(|r| r.name == plan.environment);
+        if new_row {
             report.environments.push(EnvironmentSummary {
                 name: plan.environment.clone(),
                 ..EnvironmentSummary::default()
@@ -137,7 +139,7 @@ fn fill_matrix(report: &mut Report, plans: &[crate::dryrun::credentials::Resolve
         else {
             continue;
         };
-        let outside = |origin: &Origin| !matches!(origin, Origin::File(_));
+        let outside = |origin: &Origin| new_row || !matches!(origin, Origin::File(_));
         let add_source = |sources: &mut Vec<String>, origin: &Origin| {
             let described = origin.describe();
             if !sources.contains(&described) {
@@ -370,12 +372,14 @@ fn with_dry_run(
         .map(|e| names.canonical(e))
         .collect();
     let mut environments: Vec<String> = if selected.is_empty() {
-        inventory
+        let mut found: Vec<String> = inventory
             .environments
             .keys()
             .cloned()
             .chain(config.environments.keys().map(|k| names.canonical(k)))
-            .collect()
+            .collect();
+        found.extend(named_by_variables(&names, &found));
+        found
     } else {
         selected.clone()
     };
@@ -431,6 +435,31 @@ fn with_dry_run(
     report.finalize();
     crate::checks::fold::secret_fixes(&mut report.findings);
     Ok(report)
+}
+
+/// Environments the process's credential variables name (`UAT_AZURE_CLIENT_SECRET`): the CI
+/// job set them for a dry-run, so that environment is tried even when no file names it. A
+/// name spelled as one already `found` is that environment (`WESTEUROPE_PROD_…` is
+/// `westeurope-prod`).
+fn named_by_variables(
+    names: &crate::inventory::environment::EnvironmentNames,
+    found: &[String],
+) -> Vec<String> {
+    use crate::dryrun::credentials::{environments_named_by_variables, variable_form};
+    let variables: Vec<String> = std::env::vars_os()
+        .filter_map(|(name, _)| name.into_string().ok())
+        .collect();
+    environments_named_by_variables(variables.iter().map(String::as_str))
+        .iter()
+        .map(|env| {
+            let upper = variable_form(env);
+            found
+                .iter()
+                .find(|known| variable_form(known) == upper)
+                .cloned()
+                .unwrap_or_else(|| names.canonical(env))
+        })
+        .collect()
 }
 
 fn run_baseline(args: &ScanArgs) -> Result<i32> {

@@ -343,6 +343,10 @@ pub struct Inventory {
     pub platforms: Vec<PlatformNames>,
     /// Folders holding a project manifest, which scope values to one app.
     pub project_roots: std::collections::BTreeSet<String>,
+    /// Environment → files that name it by a framework convention but set no credential of
+    /// their own (`appsettings.UAT.json` with only logging in it): the environment exists and
+    /// runs on its app's base configuration.
+    pub environment_files: BTreeMap<String, Vec<String>>,
 }
 
 /// How the secret of an environment is known, for the JSON `environments[].secret` object.

@@ -75,6 +75,9 @@ fn scan_one(acc: &mut FileResults, path: &str, bytes: &[u8]) {
     if let Some(root) = crate::inventory::app::project_root_of(path) {
         acc.facts.project_roots.push(root.to_string());
     }
+    if crate::inventory::environment::names_an_environment(path) {
+        acc.facts.environment_files.push(path.to_string());
+    }
     if memchr::memmem::find(bytes, suppress::MARKER.as_bytes()).is_some() {
         let text = String::from_utf8_lossy(bytes);
         for (i, line) in text.lines().enumerate() {
@@ -260,7 +263,9 @@ fn known_environments(
 ) -> selection::Known {
     let mut known = selection::Known::default();
     for (env, facts) in &inventory.environments {
-        let place = if facts.iter().any(|f| f.location.file.is_some()) {
+        let place = if facts.iter().any(|f| f.location.file.is_some())
+            || inventory.environment_files.contains_key(env)
+        {
             "files"
         } else {
             "CI variables"

@@ -142,6 +142,49 @@ const KEYS: [&str; 5] = [
 ];
 const PASSWORD_KEY: &str = "AZURE_CLIENT_CERTIFICATE_PASSWORD";
 
+/// Words around a credential variable that name no environment: CI inputs and tool prefixes
+/// (`INPUT_AZURE_CLIENT_ID`, `TF_VAR_AZURE_CLIENT_SECRET`), file and rotation markers
+/// (`AZURE_CLIENT_SECRET_FILE`, `OLD_AZURE_CLIENT_SECRET`).
+const NOT_ENVIRONMENTS: &[&str] = &[
+    "INPUT", "INPUTS", "TF_VAR", "TF", "ARM", "GITHUB", "RUNNER", "SYSTEM", "BUILD", "AGENT",
+    "ENDPOINT", "SECRETS", "SECRET", "VARS", "VAR", "ENV", "FILE", "PATH", "NAME", "VALUE", "KEY",
+    "ID", "DEFAULT", "OLD", "NEW", "NEXT", "PREVIOUS", "CURRENT", "BACKUP",
+];
+
+/// The environments that credential variables in the process name by the convention
+/// (`UAT_AZURE_CLIENT_SECRET`, `AZURE_CLIENT_ID_CANARY`): a CI job that sets them means the
+/// dry-run to try that environment even when no file of the repository names it. Lower case,
+/// `_` kept (an alias matches it again in upper case).
+pub fn environments_named_by_variables<'a>(
+    variables: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
+    let keys = || KEYS.iter().chain([&CREDENTIALS_KEY]);
+    let mut out: Vec<String> = variables
+        .into_iter()
+        .filter_map(|name| {
+            keys().find_map(|key| {
+                name.strip_suffix(key)
+                    .and_then(|p| p.strip_suffix('_'))
+                    .or_else(|| name.strip_prefix(key).and_then(|s| s.strip_prefix('_')))
+            })
+        })
+        .filter(|env| {
+            env.starts_with(|c: char| c.is_ascii_uppercase())
+                && env
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                && !env.ends_with('_')
+                && !env.contains("__")
+                && !NOT_ENVIRONMENTS.contains(env)
+                && !keys().any(|key| key.starts_with(env) || env.starts_with("AZURE"))
+        })
+        .map(str::to_ascii_lowercase)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Inputs to resolution shared by every environment.
 pub struct Context<'a> {
     /// The scanned inventory.
@@ -453,13 +496,19 @@ fn from_config(
     level
 }
 
+/// An environment name as it appears inside a variable name: `westeurope-prod` is
+/// `WESTEUROPE_PROD`.
+pub fn variable_form(name: &str) -> String {
+    name.to_ascii_uppercase().replace(['-', '.', ' '], "_")
+}
+
 /// `<ALIAS>_<KEY>` then `<KEY>_<ALIAS>` for every alias of the environment.
 fn from_convention(ctx: &Context<'_>, environment: &str, search: &mut Search<'_>) -> Level {
     let mut prefixes: Vec<String> = ctx
         .names
         .aliases_of(environment)
         .iter()
-        .map(|a| a.to_ascii_uppercase().replace(['-', '.', ' '], "_"))
+        .map(|a| variable_form(a))
         .collect();
     prefixes.sort();
     prefixes.dedup();
@@ -842,6 +891,35 @@ mod tests {
         );
         let client = r.client_id.unwrap();
         assert_eq!(client.origin, Origin::Env("AZURE_CLIENT_ID_PRD".into()));
+    }
+
+    #[test]
+    fn credential_variables_name_environments_by_the_convention() {
+        let named = environments_named_by_variables([
+            "UAT_AZURE_CLIENT_SECRET",
+            "AZURE_CLIENT_ID_CANARY",
+            "WESTEUROPE_PROD_AZURE_TENANT_ID",
+            "DR_AZURE_CREDENTIALS",
+            "PERF_AZURE_CLIENT_CERTIFICATE_PATH",
+            "UAT_AZURE_CLIENT_ID",
+        ]);
+        assert_eq!(
+            named,
+            vec!["canary", "dr", "perf", "uat", "westeurope_prod"]
+        );
+        let not_named = environments_named_by_variables([
+            "AZURE_CLIENT_SECRET",
+            "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+            "INPUT_AZURE_CLIENT_ID",
+            "TF_VAR_AZURE_CLIENT_SECRET",
+            "AZURE_CLIENT_SECRET_FILE",
+            "OLD_AZURE_CLIENT_SECRET",
+            "uat_azure_client_secret",
+            "_AZURE_CLIENT_ID",
+            "UAT__AZURE_CLIENT_ID",
+            "PATH",
+        ]);
+        assert!(not_named.is_empty(), "{not_named:?}");
     }
 
     #[test]

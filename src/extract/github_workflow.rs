@@ -125,7 +125,7 @@ impl Workflow<'_> {
     }
 
     fn job(&mut self, document: &Node, job: &Node, default_dir: &str) {
-        let scopes = scopes::job_scopes(job);
+        let scopes = scopes::job_scopes(document, job);
         for scope in &scopes {
             if !self.out.declared_environments.contains(&scope.name) {
                 self.out.declared_environments.push(scope.name.clone());

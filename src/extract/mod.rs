@@ -126,6 +126,9 @@ pub struct FileFacts {
     /// Folders holding a project manifest (`*.csproj`, `package.json`, `go.mod`…): the app
     /// scopes of [`crate::inventory::app`].
     pub project_roots: Vec<String>,
+    /// Files whose name alone makes a framework read them for one environment
+    /// (`appsettings.UAT.json`), whether or not they set a credential.
+    pub environment_files: Vec<String>,
 }
 
 impl FileFacts {
@@ -140,6 +143,7 @@ impl FileFacts {
         self.workflow_calls.extend(other.workflow_calls);
         self.problems.extend(other.problems);
         self.project_roots.extend(other.project_roots);
+        self.environment_files.extend(other.environment_files);
     }
 
     /// Records a `parse-error` note at a place in the file. Call it after the facts read

@@ -3,8 +3,10 @@
 //! left out, and `credgate.toml`'s expectations are attached. Pure: no I/O.
 
 use super::environment::{is_template, EnvironmentNames};
+use crate::checks::secrets::filekind::FileKind;
+use crate::extract::value::is_placeholder;
 use crate::extract::FileFacts;
-use crate::model::{EnvironmentExpectation, Fact, Inventory, SharedApp};
+use crate::model::{EnvironmentExpectation, Fact, FactValue, Field, Inventory, SharedApp};
 use std::collections::{BTreeMap, HashMap};
 
 /// What `credgate.toml` contributes to the inventory.
@@ -107,6 +109,7 @@ pub fn build(mut files: FileFacts, settings: &InventorySettings) -> (Inventory, 
             }
         }
     }
+    add_environment_files(&mut inventory, &files.environment_files, &names);
     for mut reference in files.references {
         if !is_literal_name(&reference.environment) {
             continue;
@@ -133,6 +136,56 @@ pub fn build(mut files: FileFacts, settings: &InventorySettings) -> (Inventory, 
         .collect();
     sort_facts(&mut inventory);
     (inventory, names)
+}
+
+/// Environments defined by a file a framework reads for them that sets no credential itself
+/// (`appsettings.UAT.json` holding only logging): they run on what they inherit, so they are
+/// checked like the others instead of vanishing. Only where the file's app configures Entra in
+/// its base configuration: a web app's `appsettings.Development.json` in a repository that
+/// never configures Entra is not an environment of ours.
+fn add_environment_files(inventory: &mut Inventory, paths: &[String], names: &EnvironmentNames) {
+    // A real Entra setting: a sample's `[Enter the Client Id here]` configures nothing.
+    let entra = |f: &Fact| {
+        matches!(
+            f.field,
+            Field::TenantId | Field::ClientId | Field::ClientSecret | Field::Certificate
+        ) && !matches!(&f.value, FactValue::Plain(v) if is_placeholder(v))
+    };
+    let mut paths: Vec<&String> = paths.iter().collect();
+    paths.sort();
+    paths.dedup();
+    for path in paths {
+        // Test data and vendored code configure no deployment of this repository.
+        let context = FileKind::of(path);
+        if context.test || context.vendored {
+            continue;
+        }
+        let Some(env) = names.infer_from_path(path) else {
+            continue;
+        };
+        // An environment with settings of its own is in the inventory already.
+        if inventory
+            .environments
+            .get(&env)
+            .is_some_and(|f| !f.is_empty())
+        {
+            continue;
+        }
+        let inherits = inventory.unassigned.iter().filter(|f| entra(f)).any(|f| {
+            f.location
+                .file
+                .as_deref()
+                .is_none_or(|base| super::app::same_app(path, base, &inventory.project_roots))
+        });
+        if inherits {
+            inventory.environments.entry(env.clone()).or_default();
+            inventory
+                .environment_files
+                .entry(env)
+                .or_default()
+                .push(path.clone());
+        }
+    }
 }
 
 /// Facts in a stable order (file, line, column), so findings come out the same on every run
@@ -179,6 +232,9 @@ pub fn retain_environments(
     let wanted: Vec<String> = selected.iter().map(|s| names.canonical(s)).collect();
     inventory
         .environments
+        .retain(|env, _| wanted.iter().any(|w| w == env));
+    inventory
+        .environment_files
         .retain(|env, _| wanted.iter().any(|w| w == env));
     inventory
         .references
@@ -261,5 +317,51 @@ mod tests {
         retain_environments(&mut inv, &["prod".to_string()], &names);
         let envs: Vec<&str> = inv.environments.keys().map(String::as_str).collect();
         assert_eq!(envs, vec!["production"]);
+    }
+
+    #[test]
+    fn environment_files_define_environments_only_over_a_real_base() {
+        let files = |base_client: &str, env_file: &str| FileFacts {
+            facts: vec![fact(
+                "api/appsettings.json",
+                Field::ClientId,
+                base_client,
+                None,
+            )],
+            environment_files: vec![env_file.to_string()],
+            ..FileFacts::default()
+        };
+        let rows = |f: FileFacts| {
+            let (inv, _) = build(f, &InventorySettings::default());
+            (
+                inv.environments.keys().cloned().collect::<Vec<_>>(),
+                inv.environment_files,
+            )
+        };
+        let guid = "8206b76f-586e-4098-b1e5-598c1aa3e2a1";
+        let (envs, named) = rows(files(guid, "api/appsettings.UAT.json"));
+        assert_eq!(envs, vec!["uat"]);
+        assert_eq!(named["uat"], vec!["api/appsettings.UAT.json"]);
+        // A placeholder base configures nothing; test data deploys nothing.
+        assert!(rows(files(
+            "[Enter the Client Id here]",
+            "api/appsettings.UAT.json"
+        ))
+        .0
+        .is_empty());
+        assert!(rows(files(guid, "api/tests/appsettings.UAT.json"))
+            .0
+            .is_empty());
+        // A file with settings of its own is an environment already, not a file-named one.
+        let mut own = files(guid, "api/appsettings.Perf.json");
+        own.facts.push(fact(
+            "api/appsettings.Perf.json",
+            Field::ClientId,
+            guid,
+            None,
+        ));
+        let (envs, named) = rows(own);
+        assert_eq!(envs, vec!["perf"]);
+        assert!(named.is_empty());
     }
 }

@@ -133,6 +133,16 @@ impl EnvironmentNames {
     }
 }
 
+/// Whether a framework reads `path` for one environment by its name alone
+/// (`appsettings.UAT.json`, `.env.canary`), so the file defines that environment even when it
+/// sets no credential itself: the environment then runs on what it inherits.
+pub fn names_an_environment(path: &str) -> bool {
+    let mut components: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
+    components.pop().is_some_and(|file| {
+        !is_template(path) && framework_environment(&components, file).is_some()
+    })
+}
+
 /// The environment a framework reads a file for, by the file's name: ASP.NET's
 /// `appsettings.{Environment}.json`, Spring's `application-{profile}.yml|yaml|properties`,
 /// dotenv-flow's, Vite's and Next.js's `.env.{mode}` (and `.env.{mode}.local`), and the Azure

@@ -131,7 +131,11 @@ pub fn summaries(
         .map(|(name, facts)| {
             // Inherit only from the base configuration of the same app (its project), so a
             // repository of several apps never shows one app's tenant with another's secret.
-            let own_file = facts.iter().find_map(|f| f.location.file.as_deref());
+            let named_by = inventory.environment_files.get(name);
+            let own_file = facts
+                .iter()
+                .find_map(|f| f.location.file.as_deref())
+                .or_else(|| named_by.and_then(|files| files.first()).map(String::as_str));
             let base: Vec<Fact> = inventory
                 .unassigned
                 .iter()
@@ -180,6 +184,7 @@ pub fn summaries(
                         .or(f.location.source.clone())
                         .unwrap_or_else(|| f.source.clone())
                 })
+                .chain(named_by.into_iter().flatten().cloned())
                 .collect();
             sources.sort();
             sources.dedup();

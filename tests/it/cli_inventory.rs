@@ -284,3 +284,99 @@ fn environments_as_frameworks_name_them() {
         ["canary", "dr", "dr2", "perf", "uat", "westeurope-prod"]
     );
 }
+
+/// The names of the environment matrix's rows.
+fn row_names(report: &Value) -> Vec<String> {
+    let mut names: Vec<String> = report["environments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap().to_string())
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// `appsettings.UAT.json` that sets only logging still makes ASP.NET run as `uat` on the base
+/// `appsettings.json`: the environment is checked on what it inherits, with its file as the
+/// source. An app that configures no Entra setting gets no rows from such files.
+#[test]
+fn environments_a_file_names_without_credentials_run_on_their_apps_base() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let logging = "{ \"Logging\": { \"LogLevel\": { \"Default\": \"Warning\" } } }\n";
+    write(
+        root,
+        "src/Api/Api.csproj",
+        "<Project Sdk=\"Microsoft.NET.Sdk.Web\" />\n",
+    );
+    write(
+        root,
+        "src/Api/appsettings.json",
+        &appsettings(STAGING_APP, "\"ClientSecret\": \"\""),
+    );
+    write(root, "src/Api/appsettings.UAT.json", logging);
+    write(root, "src/Api/appsettings.Perf.json", logging);
+    write(root, "src/Api/.env.canary", "LOG_LEVEL=debug\n");
+    write(
+        root,
+        "src/Api/appsettings.DR.json",
+        &format!("{{ \"AzureAd\": {{ \"ClientId\": \"{PROD_APP}\" }} }}\n"),
+    );
+    // Another app with no Entra configuration: its environment files are not ours.
+    write(
+        root,
+        "src/Shop/Shop.csproj",
+        "<Project Sdk=\"Microsoft.NET.Sdk.Web\" />\n",
+    );
+    write(root, "src/Shop/appsettings.json", logging);
+    write(root, "src/Shop/appsettings.Staging.json", logging);
+    write(root, "src/Shop/appsettings.Development.json", logging);
+    let (_, report) = json(root, &[]);
+    assert_eq!(
+        row_names(&report),
+        ["canary", "dr", "perf", "uat"],
+        "{report:#}"
+    );
+    let uat = report["environments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "uat")
+        .unwrap();
+    assert_eq!(uat["tenant_id"], TENANT);
+    assert_eq!(uat["client_id"], STAGING_APP);
+    assert_eq!(uat["sources"][0], "src/Api/appsettings.UAT.json");
+    // `--env uat` matches it, as a name the files give.
+    let (code, narrowed) = json(root, &["--env", "uat"]);
+    assert_eq!(code, 0, "{narrowed:#}");
+    assert_eq!(row_names(&narrowed), ["uat"]);
+
+    // Without Entra in the base configuration, no file-named environment appears at all.
+    let bare = tempfile::tempdir().unwrap();
+    write(bare.path(), "appsettings.json", logging);
+    write(bare.path(), "appsettings.UAT.json", logging);
+    let (_, report) = json(bare.path(), &[]);
+    assert!(row_names(&report).is_empty(), "{report:#}");
+}
+
+/// An Azure Developer CLI workflow selects its environment with `AZURE_ENV_NAME` at the top
+/// level as often as in a job: a job without `environment:` takes the workflow's literal name.
+#[test]
+fn a_workflows_azure_env_name_scopes_its_jobs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        ".github/workflows/azure-dev.yml",
+        &format!(
+            "on: push\nenv:\n  AZURE_ENV_NAME: westeurope-prod\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      AZURE_CLIENT_ID: {PROD_APP}\n      AZURE_TENANT_ID: {TENANT}\n    steps:\n      - run: azd deploy\n  canary:\n    runs-on: ubuntu-latest\n    env:\n      AZURE_ENV_NAME: canary\n      AZURE_CLIENT_ID: {STAGING_APP}\n    steps:\n      - run: azd deploy\n"
+        ),
+    );
+    let (_, report) = json(root, &[]);
+    assert_eq!(
+        row_names(&report),
+        ["canary", "westeurope-prod"],
+        "{report:#}"
+    );
+}

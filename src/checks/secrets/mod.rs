@@ -13,7 +13,7 @@
 mod catalog;
 mod engine;
 mod entropy;
-mod filekind;
+pub(crate) mod filekind;
 mod generic;
 pub mod marvin;
 pub mod placeholder;

@@ -2,7 +2,8 @@
 //! `{name, url}`), expanded over a literal `strategy.matrix` when the name is
 //! `${{ matrix.KEY }}`; for a job that calls a reusable workflow (which may not set
 //! `environment:` itself), the literal environment input it passes (`with: environment: prod`);
-//! for an Azure Developer CLI job without `environment:`, its literal `AZURE_ENV_NAME`.
+//! for an Azure Developer CLI job without `environment:`, its literal `AZURE_ENV_NAME` (the
+//! job's own, else the workflow's).
 
 use super::expressions::matrix_key;
 use super::shared::{expression_ranges, is_environment_parameter, literal_environment};
@@ -31,10 +32,10 @@ impl Scope<'_> {
     }
 }
 
-/// The environments `job` runs in; empty when it names none or names one by an expression that
-/// cannot be resolved from the file (`${{ inputs.environment }}`).
-pub(crate) fn job_scopes(job: &Node) -> Vec<Scope<'_>> {
-    let Some(written) = environment_as_written(job) else {
+/// The environments `job` of the workflow `document` runs in; empty when it names none or names
+/// one by an expression that cannot be resolved from the file (`${{ inputs.environment }}`).
+pub(crate) fn job_scopes<'n>(document: &'n Node, job: &'n Node) -> Vec<Scope<'n>> {
+    let Some(written) = environment_as_written(document, job) else {
         return Vec::new();
     };
     if let Some(name) = literal_environment(written) {
@@ -47,9 +48,9 @@ pub(crate) fn job_scopes(job: &Node) -> Vec<Scope<'_>> {
 }
 
 /// The job's environment name as written, from `environment:`, a reusable-workflow input, or
-/// the Azure Developer CLI's `AZURE_ENV_NAME` in the job's `env:` (which selects
-/// `.azure/{name}/` for every `azd` step of the job).
-fn environment_as_written(job: &Node) -> Option<&str> {
+/// the Azure Developer CLI's `AZURE_ENV_NAME` in the job's `env:`, else the workflow's (which
+/// selects `.azure/{name}/` for every `azd` step of the job).
+fn environment_as_written<'n>(document: &'n Node, job: &'n Node) -> Option<&'n str> {
     match job.get("environment") {
         Some(env) if env.is_map() => env.get_str("name"),
         Some(env) => env.as_str(),
@@ -60,7 +61,9 @@ fn environment_as_written(job: &Node) -> Option<&str> {
             .rev()
             .find(|(k, _)| k.as_str().is_some_and(is_environment_parameter))
             .and_then(|(_, v)| v.as_str()),
-        None => job.get("env")?.get_str("AZURE_ENV_NAME"),
+        None => [job, document]
+            .into_iter()
+            .find_map(|node| node.get("env")?.get_str("AZURE_ENV_NAME")),
     }
 }
 
@@ -155,8 +158,17 @@ mod tests {
     use crate::extract::yaml;
 
     fn scopes_of(text: &str) -> Vec<String> {
-        let doc = yaml::parse(text).unwrap().remove(0);
-        job_scopes(&doc).into_iter().map(|s| s.name).collect()
+        scopes_in("name: ci\n", text)
+    }
+
+    /// The scopes of the job `job` inside a workflow whose top level is `workflow`.
+    fn scopes_in(workflow: &str, job: &str) -> Vec<String> {
+        let document = yaml::parse(workflow).unwrap().remove(0);
+        let job = yaml::parse(job).unwrap().remove(0);
+        job_scopes(&document, &job)
+            .into_iter()
+            .map(|s| s.name)
+            .collect()
     }
 
     #[test]
@@ -175,7 +187,7 @@ mod tests {
         let text = "environment: ${{ matrix.env }}\nstrategy:\n  matrix:\n    env: [dev, staging, production]\n    include:\n      - env: production\n        client: p\n      - env: uat\n    exclude:\n      - env: dev\n";
         assert_eq!(scopes_of(text), vec!["staging", "production", "uat"]);
         let doc = yaml::parse(text).unwrap().remove(0);
-        let scopes = job_scopes(&doc);
+        let scopes = job_scopes(&doc, &doc);
         assert_eq!(
             scopes[1].matrix_value("client").and_then(Node::as_str),
             Some("p")
@@ -202,6 +214,19 @@ mod tests {
         assert!(scopes_of(variable).is_empty());
         let both = "environment: production\nenv:\n  AZURE_ENV_NAME: uat\n";
         assert_eq!(scopes_of(both), vec!["production"]);
+    }
+
+    #[test]
+    fn azd_jobs_fall_back_to_the_workflow_azure_env_name() {
+        let workflow = "on: push\nenv:\n  AZURE_ENV_NAME: westeurope-prod\n";
+        let job = "runs-on: ubuntu-latest\nsteps:\n  - run: azd deploy\n";
+        assert_eq!(scopes_in(workflow, job), vec!["westeurope-prod"]);
+        let own = "env:\n  AZURE_ENV_NAME: canary\n";
+        assert_eq!(scopes_in(workflow, own), vec!["canary"]);
+        let declared = "environment: production\n";
+        assert_eq!(scopes_in(workflow, declared), vec!["production"]);
+        let expression = "on: push\nenv:\n  AZURE_ENV_NAME: ${{ vars.AZURE_ENV_NAME }}\n";
+        assert!(scopes_in(expression, job).is_empty());
     }
 
     #[test]

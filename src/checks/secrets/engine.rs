@@ -476,16 +476,35 @@ fn assignment_follows(bytes: &[u8]) -> bool {
 }
 
 /// Whether `bytes` hold `len` consecutive bytes that `table` accepts.
+///
+/// Looks at the last byte of each window of `len` first: in text, where runs that long are
+/// rare, one byte that `table` rejects rules the whole window out, so most bytes are never
+/// read. Bytes already known to be in a run are not looked at twice, so it stays linear.
 fn has_run(bytes: &[u8], table: &[bool; 256], len: usize) -> bool {
-    let mut run = 0;
-    for b in bytes {
-        run = if table.get(usize::from(*b)) == Some(&true) {
-            run + 1
-        } else {
-            0
-        };
-        if run >= len {
-            return true;
+    if len == 0 {
+        return true;
+    }
+    let accepts = |i: usize| {
+        bytes
+            .get(i)
+            .is_some_and(|b| table.get(usize::from(*b)) == Some(&true))
+    };
+    // The window starts at `start`; bytes `start..good_to` are known to be accepted.
+    let mut start: usize = 0;
+    let mut good_to: usize = 0;
+    while start.saturating_add(len) <= bytes.len() {
+        let last = start + len - 1;
+        if !accepts(last) {
+            start = last + 1;
+            good_to = start;
+            continue;
+        }
+        match (good_to.max(start)..last).rev().find(|&i| !accepts(i)) {
+            None => return true,
+            Some(rejected) => {
+                good_to = last + 1;
+                start = rejected + 1;
+            }
         }
     }
     false
@@ -627,4 +646,47 @@ fn in_context(f: &Found, file: FileKind) -> (Severity, String) {
 fn line_at(bytes: &[u8], line_start: usize) -> &[u8] {
     let rest = bytes.get(line_start..).unwrap_or(&[]);
     memchr::memchr(b'\n', rest).map_or(rest, |i| slice(rest, 0, i))
+}
+
+#[cfg(test)]
+mod run_tests {
+    use super::has_run;
+
+    /// The obvious byte-by-byte count, the reference `has_run` must agree with.
+    fn counted(bytes: &[u8], table: &[bool; 256], len: usize) -> bool {
+        let mut run = 0;
+        bytes.iter().any(|b| {
+            run = if table[usize::from(*b)] { run + 1 } else { 0 };
+            run >= len
+        }) || len == 0
+    }
+
+    #[test]
+    fn agrees_with_counting_on_every_shape_of_input() {
+        let mut table = [false; 256];
+        table[usize::from(b'a')] = true;
+        // A deterministic generator: runs of every length around `len`, at every offset.
+        let mut seed: u64 = 7;
+        for _ in 0..4000 {
+            let mut bytes = Vec::new();
+            let size = (seed % 90) as usize;
+            for _ in 0..size {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                bytes.push(if (seed >> 33) % 7 == 0 { b'.' } else { b'a' });
+            }
+            for len in [0, 1, 2, 5, 13, 40] {
+                assert_eq!(
+                    has_run(&bytes, &table, len),
+                    counted(&bytes, &table, len),
+                    "{len} {:?}",
+                    String::from_utf8_lossy(&bytes)
+                );
+            }
+        }
+        assert!(!has_run(b"", &table, 1));
+        assert!(has_run(b"..aaaa", &table, 4));
+        assert!(!has_run(b"aaa.aaa", &table, 4));
+    }
 }

@@ -144,6 +144,7 @@ fn action_yml_declares_what_credgate_reads_and_writes() {
             "expiry_warning_days",
             "fail_on",
             "format",
+            "history",
             "path",
             "sarif_file"
         ]

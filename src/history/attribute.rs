@@ -75,8 +75,9 @@ fn safe_summary(summary: String) -> String {
 
 /// Joins history findings to the working tree's. A working-tree finding whose secret (same rule,
 /// same value) history also saw gets the commit that introduced it first, and history adds
-/// nothing for that secret; what is left exists only in history, and its message says so.
-/// Returns the history-only findings.
+/// nothing for that secret; what is left exists only in history, and its message says so. A
+/// secret only in history at several paths (a file moved, then deleted) is one finding, at
+/// its first path, naming the others. Returns the history-only findings.
 pub fn merge_into_working_tree(working: &mut [Finding], history: Vec<Finding>) -> Vec<Finding> {
     let key = |f: &Finding| {
         f.secret
@@ -100,18 +101,54 @@ pub fn merge_into_working_tree(working: &mut [Finding], history: Vec<Finding>) -
             in_tree.insert(k);
         }
     }
-    history
-        .into_iter()
-        .filter(|f| key(f).is_none_or(|k| !in_tree.contains(&k)))
-        .map(only_in_history)
+    let mut only: Vec<(Finding, Vec<String>)> = Vec::new();
+    let mut first_of: HashMap<(String, String), usize> = HashMap::new();
+    for finding in history {
+        let k = key(&finding);
+        if k.as_ref().is_some_and(|k| in_tree.contains(k)) {
+            continue;
+        }
+        if let Some(&at) = k.as_ref().and_then(|k| first_of.get(k)) {
+            if let Some((_, others)) = only.get_mut(at) {
+                others.push(place_of(&finding));
+            }
+            continue;
+        }
+        if let Some(k) = k {
+            first_of.insert(k, only.len());
+        }
+        only.push((finding, Vec::new()));
+    }
+    only.into_iter()
+        .map(|(finding, others)| only_in_history(finding, &others))
         .collect()
 }
 
+/// `path:line @ abc1234`: where else a secret was introduced, for the message.
+fn place_of(finding: &Finding) -> String {
+    let mut place = finding.location.file.clone().unwrap_or_default();
+    if let Some(line) = finding.location.line {
+        place.push_str(&format!(":{line}"));
+    }
+    if let Some(commit) = &finding.commit {
+        place.push_str(&format!(" @ {}", commit.short_id()));
+    }
+    place
+}
+
 /// Says that the secret is gone from the working tree but not from the repository.
-fn only_in_history(mut finding: Finding) -> Finding {
+fn only_in_history(mut finding: Finding, others: &[String]) -> Finding {
+    let also = match others {
+        [] => String::new(),
+        [one] => format!(" (also at {one})"),
+        [first, second] => format!(" (also at {first} and {second})"),
+        [first, second, rest @ ..] => {
+            format!(" (also at {first}, {second} and {} more)", rest.len())
+        }
+    };
     finding.message = format!(
-        "{}; only in git history: it is no longer in the working tree, but every clone still \
-         holds it",
+        "{}; only in git history{also}: it is no longer in the working tree, but every clone \
+         still holds it",
         finding.message
     );
     finding.fix = Some(
@@ -164,6 +201,15 @@ mod tests {
             "the earliest commit that had the value"
         );
         assert_eq!(only.len(), 1);
+        // Moved, then deleted: one finding, naming the other path.
+        let moved = vec![
+            secret_finding("old/a.env", "three", Some("4444444444")),
+            secret_finding("new/a.env", "three", Some("5555555555")),
+        ];
+        let only_moved = merge_into_working_tree(&mut [], moved);
+        assert_eq!(only_moved.len(), 1);
+        assert_eq!(only_moved[0].location.file.as_deref(), Some("old/a.env"));
+        assert!(only_moved[0].message.contains("(also at new/a.env:1 @ 5555555)"), "{}", only_moved[0].message);
         assert!(only[0].message.contains("only in git history: it is no longer in the working tree"));
         assert!(only[0].fix.as_deref().unwrap_or("").starts_with("Rotate it"));
     }

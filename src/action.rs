@@ -122,7 +122,10 @@ pub fn command_line(env: &dyn Fn(&str) -> Option<String>) -> Result<CommandLine,
             }
         }
     }
-    match input(env, "history")?.map(|v| v.to_ascii_lowercase()).as_deref() {
+    match input(env, "history")?
+        .map(|v| v.to_ascii_lowercase())
+        .as_deref()
+    {
         // `pr` is what check and scan do by themselves in a pull_request run.
         None | Some("pr") => {}
         Some("all") => args.push("--history".to_string()),
@@ -436,10 +439,18 @@ mod tests {
         ] {
             let line = command_line(&with(&[("INPUT_HISTORY", value)])).expect("valid");
             if let Some(flag) = flag {
-                assert!(line.args.contains(&flag.to_string()), "{value}: {:?}", line.args);
+                assert!(
+                    line.args.contains(&flag.to_string()),
+                    "{value}: {:?}",
+                    line.args
+                );
             }
             let args = args_of(parse(&line).expect("parses"));
-            assert_eq!((args.history, args.no_history), (history, no_history), "{value}");
+            assert_eq!(
+                (args.history, args.no_history),
+                (history, no_history),
+                "{value}"
+            );
         }
         let err = command_line(&with(&[("INPUT_HISTORY", "everything")])).expect_err("refused");
         assert_eq!(err.input, Some("history"));

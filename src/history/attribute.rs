@@ -10,7 +10,11 @@ use std::collections::{HashMap, HashSet};
 
 /// Keeps the earliest finding of each fingerprint (rule, path and secret: the same identity
 /// the working tree uses, so baselines apply to both) and gives it its commit.
-pub fn first_introductions(repo: &gix::Repository, order: &[Node], mut found: Vec<Found>) -> Vec<Finding> {
+pub fn first_introductions(
+    repo: &gix::Repository,
+    order: &[Node],
+    mut found: Vec<Found>,
+) -> Vec<Finding> {
     found.sort_by(|a, b| {
         a.commit
             .cmp(&b.commit)
@@ -21,7 +25,11 @@ pub fn first_introductions(repo: &gix::Repository, order: &[Node], mut found: Ve
     let mut seen = HashSet::new();
     let mut infos: HashMap<usize, Option<CommitInfo>> = HashMap::new();
     let mut out = Vec::new();
-    for Found { commit, mut finding } in found {
+    for Found {
+        commit,
+        mut finding,
+    } in found
+    {
         if !seen.insert(finding.fingerprint.clone()) {
             continue;
         }
@@ -209,15 +217,30 @@ mod tests {
         let only_moved = merge_into_working_tree(&mut [], moved);
         assert_eq!(only_moved.len(), 1);
         assert_eq!(only_moved[0].location.file.as_deref(), Some("old/a.env"));
-        assert!(only_moved[0].message.contains("(also at new/a.env:1 @ 5555555)"), "{}", only_moved[0].message);
-        assert!(only[0].message.contains("only in git history: it is no longer in the working tree"));
-        assert!(only[0].fix.as_deref().unwrap_or("").starts_with("Rotate it"));
+        assert!(
+            only_moved[0]
+                .message
+                .contains("(also at new/a.env:1 @ 5555555)"),
+            "{}",
+            only_moved[0].message
+        );
+        assert!(only[0]
+            .message
+            .contains("only in git history: it is no longer in the working tree"));
+        assert!(only[0]
+            .fix
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("Rotate it"));
     }
 
     #[test]
     fn a_summary_holding_a_secret_is_withheld() {
         assert_eq!(safe_summary("Add settings".into()), "Add settings");
         let leaky = "add AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-        assert!(safe_summary(format!("DefaultEndpointsProtocol=https;AccountName=x;{leaky}")).starts_with("(withheld"));
+        assert!(safe_summary(format!(
+            "DefaultEndpointsProtocol=https;AccountName=x;{leaky}"
+        ))
+        .starts_with("(withheld"));
     }
 }

@@ -169,7 +169,10 @@ impl State<'_> {
     }
 
     /// A tree's entries, names decoded lossily (a path is for people to read).
-    fn entries(&mut self, tree: ObjectId) -> Option<Vec<(gix::object::tree::EntryKind, String, ObjectId)>> {
+    fn entries(
+        &mut self,
+        tree: ObjectId,
+    ) -> Option<Vec<(gix::object::tree::EntryKind, String, ObjectId)>> {
         let object = self.repo.try_find_object(tree).ok()??;
         if object.kind != gix::object::Kind::Tree {
             return None;

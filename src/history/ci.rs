@@ -65,8 +65,9 @@ pub fn pull_request(
             None => Err("GITHUB_EVENT_PATH is not set".to_string()),
             Some(path) => match read(Path::new(&path)) {
                 None => Err(format!("the event file {path} could not be read")),
-                Some(text) => github_range(&text)
-                    .ok_or_else(|| format!("the event file {path} has no pull_request.base.sha and head.sha")),
+                Some(text) => github_range(&text).ok_or_else(|| {
+                    format!("the event file {path} has no pull_request.base.sha and head.sha")
+                }),
             },
         };
         return Some(PullRequest {

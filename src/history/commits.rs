@@ -54,7 +54,10 @@ pub struct Walked {
 }
 
 /// The tips to walk from and the commits to hide, for a selection.
-pub fn resolve(repo: &gix::Repository, selection: &Selection) -> Result<(Vec<ObjectId>, Vec<ObjectId>)> {
+pub fn resolve(
+    repo: &gix::Repository,
+    selection: &Selection,
+) -> Result<(Vec<ObjectId>, Vec<ObjectId>)> {
     match selection {
         Selection::Reachable { all_refs: false } => match repo.head_id() {
             Ok(id) => Ok((vec![id.detach()], Vec::new())),
@@ -228,19 +231,42 @@ mod tests {
         // 1 ─ 2 ─ 4 (merge of 2 and 3)
         //   └ 3 ┘   with 3 older than 2
         let nodes = vec![
-            Node { id: id(4), parents: vec![id(2), id(3)], time: 40 },
-            Node { id: id(2), parents: vec![id(1)], time: 30 },
-            Node { id: id(3), parents: vec![id(1)], time: 20 },
-            Node { id: id(1), parents: vec![], time: 10 },
+            Node {
+                id: id(4),
+                parents: vec![id(2), id(3)],
+                time: 40,
+            },
+            Node {
+                id: id(2),
+                parents: vec![id(1)],
+                time: 30,
+            },
+            Node {
+                id: id(3),
+                parents: vec![id(1)],
+                time: 20,
+            },
+            Node {
+                id: id(1),
+                parents: vec![],
+                time: 10,
+            },
         ];
         let selected = nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect();
-        let order: Vec<ObjectId> = parents_first(nodes, &selected).iter().map(|n| n.id).collect();
+        let order: Vec<ObjectId> = parents_first(nodes, &selected)
+            .iter()
+            .map(|n| n.id)
+            .collect();
         assert_eq!(order, vec![id(1), id(3), id(2), id(4)]);
     }
 
     #[test]
     fn a_parent_outside_the_selection_does_not_block() {
-        let nodes = vec![Node { id: id(2), parents: vec![id(9)], time: 5 }];
+        let nodes = vec![Node {
+            id: id(2),
+            parents: vec![id(9)],
+            time: 5,
+        }];
         let selected = nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect();
         assert_eq!(parents_first(nodes, &selected).len(), 1);
     }

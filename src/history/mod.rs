@@ -107,7 +107,12 @@ fn scan_inner(request: &Request) -> Result<Outcome> {
     };
     let collected = blobs::collect(&repo, &walked, &scope);
     let sync = repo.clone().into_sync();
-    let read = read::scan(&sync, &collected.blobs, request.max_file_size, request.threads);
+    let read = read::scan(
+        &sync,
+        &collected.blobs,
+        request.max_file_size,
+        request.threads,
+    );
     let mut problems = collected.problems;
     problems.extend(read.problems);
     if !walked.shallow_edge.is_empty() {

@@ -52,7 +52,12 @@ impl Read {
 const CHUNK: usize = 32;
 
 /// Reads and scans `blobs` on `threads` workers (0: one per core).
-pub fn scan(repo: &gix::ThreadSafeRepository, blobs: &[Blob], max_size: u64, threads: usize) -> Read {
+pub fn scan(
+    repo: &gix::ThreadSafeRepository,
+    blobs: &[Blob],
+    max_size: u64,
+    threads: usize,
+) -> Read {
     let threads = match threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
@@ -109,7 +114,10 @@ fn one(repo: &gix::Repository, blob: &Blob, max_size: u64, part: &mut Read) {
         Err(e) => {
             return unreadable(
                 part,
-                format!("git blob {} is missing from the object database ({e})", blob.id),
+                format!(
+                    "git blob {} is missing from the object database ({e})",
+                    blob.id
+                ),
             )
         }
     }
@@ -130,11 +138,15 @@ fn one(repo: &gix::Repository, blob: &Blob, max_size: u64, part: &mut Read) {
     part.blobs_scanned += 1;
     part.bytes_scanned += bytes.len() as u64;
     let paths: Vec<&str> = blob.paths.iter().map(|(p, _)| p.as_str()).collect();
-    for (scanned, (_, commit)) in secrets::scan_paths(&paths, bytes).into_iter().zip(&blob.paths) {
+    for (scanned, (_, commit)) in secrets::scan_paths(&paths, bytes)
+        .into_iter()
+        .zip(&blob.paths)
+    {
         part.suppressed += scanned.suppressed;
-        part.found.extend(scanned.findings.into_iter().map(|finding| Found {
-            commit: *commit,
-            finding,
-        }));
+        part.found
+            .extend(scanned.findings.into_iter().map(|finding| Found {
+                commit: *commit,
+                finding,
+            }));
     }
 }

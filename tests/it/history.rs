@@ -13,14 +13,28 @@ fn git_out(dir: &Path, args: &[&str], day: u32) -> String {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
-        .args(["-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.invalid"])
-        .args(["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=Ada Lovelace",
+            "-c",
+            "user.email=ada@example.invalid",
+        ])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .env("GIT_AUTHOR_DATE", &date)
         .env("GIT_COMMITTER_DATE", &date)
         .output()
         .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -67,7 +81,10 @@ fn build() -> Repo {
     write(
         root,
         "src/appsettings.json",
-        &format!("{{\n  \"AzureAd\": {{\n    \"ClientSecret\": \"{}\"\n  }}\n}}\n", s["removed"]),
+        &format!(
+            "{{\n  \"AzureAd\": {{\n    \"ClientSecret\": \"{}\"\n  }}\n}}\n",
+            s["removed"]
+        ),
     );
     c.insert("added", commit(root, "Add settings", 1));
     write(
@@ -77,7 +94,11 @@ fn build() -> Repo {
     );
     c.insert("removed", commit(root, "Use a variable", 2));
 
-    write(root, "app.env", &format!("# app\nAZURE_CLIENT_SECRET={}\n", s["renamed"]));
+    write(
+        root,
+        "app.env",
+        &format!("# app\nAZURE_CLIENT_SECRET={}\n", s["renamed"]),
+    );
     c.insert("env", commit(root, "Add env", 3));
     git_out(root, &["mv", "app.env", "deploy.env"], 4);
     c.insert("rename", commit(root, "Rename env", 4));
@@ -93,10 +114,18 @@ fn build() -> Repo {
     );
     c.insert("branch", commit(root, "Upload script", 5));
     std::fs::remove_file(root.join("scripts/storage.ps1")).unwrap();
-    write(root, "scripts/upload.ps1", "# upload with managed identity\n");
+    write(
+        root,
+        "scripts/upload.ps1",
+        "# upload with managed identity\n",
+    );
     c.insert("branch_fix", commit(root, "Managed identity", 6));
     git_out(root, &["checkout", "-q", "main"], 7);
-    git_out(root, &["merge", "-q", "--no-ff", "-m", "Merge feature", "feature"], 7);
+    git_out(
+        root,
+        &["merge", "-q", "--no-ff", "-m", "Merge feature", "feature"],
+        7,
+    );
     c.insert("merge", git_out(root, &["rev-parse", "HEAD"], 7));
 
     write(root, "keys/deploy.pem", &s["deleted"]);
@@ -107,11 +136,23 @@ fn build() -> Repo {
     let mut binary = b"\x89PNG\r\n\x1a\n\0\0\0".to_vec();
     binary.extend_from_slice(format!("AZURE_CLIENT_SECRET={}\n", s["binary"]).as_bytes());
     std::fs::write(root.join("logo.png"), binary).unwrap();
-    write(root, "old.env", &format!("A=1\nAZURE_CLIENT_SECRET={}\n", s["repeated"]));
+    write(
+        root,
+        "old.env",
+        &format!("A=1\nAZURE_CLIENT_SECRET={}\n", s["repeated"]),
+    );
     c.insert("old", commit(root, "Add logo and old env", 10));
-    write(root, "old.env", &format!("A=2\nAZURE_CLIENT_SECRET={}\n", s["repeated"]));
+    write(
+        root,
+        "old.env",
+        &format!("A=2\nAZURE_CLIENT_SECRET={}\n", s["repeated"]),
+    );
     c.insert("old2", commit(root, "Bump A", 11));
-    write(root, "old.env", &format!("A=3\nAZURE_CLIENT_SECRET={}\n", s["repeated"]));
+    write(
+        root,
+        "old.env",
+        &format!("A=3\nAZURE_CLIENT_SECRET={}\n", s["repeated"]),
+    );
     c.insert("old3", commit(root, "Bump A again", 12));
     std::fs::remove_file(root.join("old.env")).unwrap();
     c.insert("old_gone", commit(root, "Drop old env", 13));
@@ -170,11 +211,23 @@ fn history_finds_each_secret_once_at_the_commit_that_introduced_it() {
     let at = |file: &str| findings.iter().find(|f| f["file"] == file).unwrap();
     // Still in the tree (renamed): reported there, with the commit that first had the value.
     let tree = at("deploy.env");
-    assert!(!tree["message"].as_str().unwrap().contains("only in git history"));
+    assert!(!tree["message"]
+        .as_str()
+        .unwrap()
+        .contains("only in git history"));
     // Gone from the tree: says so, and that only rotation helps.
     let gone = at("src/appsettings.json");
-    assert!(gone["message"].as_str().unwrap().contains("only in git history"), "{gone:#}");
-    assert!(gone["fix"].as_str().unwrap().starts_with("Rotate it"), "{gone:#}");
+    assert!(
+        gone["message"]
+            .as_str()
+            .unwrap()
+            .contains("only in git history"),
+        "{gone:#}"
+    );
+    assert!(
+        gone["fix"].as_str().unwrap().starts_with("Rotate it"),
+        "{gone:#}"
+    );
     assert_eq!(gone["commit"]["author"], "Ada Lovelace");
     assert_eq!(gone["commit"]["email"], "ada@example.invalid");
     assert_eq!(gone["commit"]["date"], "2024-03-01T10:00:00+01:00");
@@ -182,8 +235,12 @@ fn history_finds_each_secret_once_at_the_commit_that_introduced_it() {
     let history = &json["summary"]["history"];
     assert_eq!(history["range"], "HEAD");
     assert_eq!(history["commits"], 13, "{history:#}");
-    assert_eq!(history["blobs_skipped"]["binary"], 1, "the logo, never reported");
-    repo.leak_check().assert_clean(&String::from_utf8_lossy(&out.stdout), "json");
+    assert_eq!(
+        history["blobs_skipped"]["binary"], 1,
+        "the logo, never reported"
+    );
+    repo.leak_check()
+        .assert_clean(&String::from_utf8_lossy(&out.stdout), "json");
 }
 
 #[test]
@@ -191,7 +248,10 @@ fn without_history_only_the_working_tree_is_scanned() {
     let repo = build();
     let (out, json) = scan(repo.root(), &[]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(places(&json), vec![("deploy.env".to_string(), 2, String::new())]);
+    assert_eq!(
+        places(&json),
+        vec![("deploy.env".to_string(), 2, String::new())]
+    );
     assert!(json["summary"]["history"].is_null());
 }
 
@@ -227,7 +287,11 @@ fn a_range_holds_only_its_own_commits() {
     let range = format!("{}..{}", c["env"], c["rename"]);
     let (_, json) = scan(repo.root(), &["--commits", &range]);
     let commits: Vec<_> = places(&json).into_iter().map(|p| p.2).collect();
-    assert_eq!(commits, vec![c["rename"].clone()], "the rename is new at its path: {json:#}");
+    assert_eq!(
+        commits,
+        vec![c["rename"].clone()],
+        "the rename is new at its path: {json:#}"
+    );
 }
 
 #[test]
@@ -235,7 +299,15 @@ fn every_format_names_the_commit_and_none_leaks() {
     let repo = build();
     let short = &repo.c["added"][..7];
     let check = repo.leak_check();
-    for format in ["text", "json", "sarif", "github", "azure-devops", "junit", "markdown"] {
+    for format in [
+        "text",
+        "json",
+        "sarif",
+        "github",
+        "azure-devops",
+        "junit",
+        "markdown",
+    ] {
         let out = credgate()
             .arg("scan")
             .arg(repo.root())
@@ -245,7 +317,10 @@ fn every_format_names_the_commit_and_none_leaks() {
         let stdout = String::from_utf8_lossy(&out.stdout);
         check.assert_clean(&stdout, format);
         check.assert_clean(&String::from_utf8_lossy(&out.stderr), format);
-        assert!(stdout.contains(short), "{format} does not name commit {short}:\n{stdout}");
+        assert!(
+            stdout.contains(short),
+            "{format} does not name commit {short}:\n{stdout}"
+        );
     }
     let out = credgate()
         .arg("scan")
@@ -255,7 +330,9 @@ fn every_format_names_the_commit_and_none_leaks() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains(&format!("src/appsettings.json:3:22 @ {short} (2024-03-01, Ada Lovelace)")),
+        text.contains(&format!(
+            "src/appsettings.json:3:22 @ {short} (2024-03-01, Ada Lovelace)"
+        )),
         "{text}"
     );
     let out = credgate()
@@ -285,14 +362,26 @@ fn baselines_and_allow_comments_apply_to_history() {
         .arg(&baseline)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let (out, json) = scan(repo.root(), &["--history", "--baseline", baseline.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (out, json) = scan(
+        repo.root(),
+        &["--history", "--baseline", baseline.to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(0), "{json:#}");
     assert_eq!(json["summary"]["baseline_suppressed"], 5);
 
     // An allow comment in the commit that added the line keeps it out.
     let root = repo.root();
-    write(root, "later.env", &format!("X={} # credgate:allow\n", entra_secret(200)));
+    write(
+        root,
+        "later.env",
+        &format!("X={} # credgate:allow\n", entra_secret(200)),
+    );
     commit(root, "Allowed", 14);
     std::fs::remove_file(root.join("later.env")).unwrap();
     commit(root, "Gone", 15);
@@ -310,7 +399,18 @@ fn a_shallow_clone_says_so_with_the_fix() {
     let clone = tempfile::tempdir().unwrap();
     let url = format!("file://{}", repo.root().display());
     let target = clone.path().join("c");
-    git_out(clone.path(), &["clone", "-q", "--depth", "2", &url, target.to_str().unwrap()], 20);
+    git_out(
+        clone.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "2",
+            &url,
+            target.to_str().unwrap(),
+        ],
+        20,
+    );
     let (out, json) = scan(&target, &["--history"]);
     let warning = json["findings"]
         .as_array()
@@ -318,10 +418,20 @@ fn a_shallow_clone_says_so_with_the_fix() {
         .iter()
         .find(|f| f["rule_id"] == "history-incomplete")
         .unwrap_or_else(|| panic!("{json:#}"));
-    assert!(warning["message"].as_str().unwrap().contains("shallow"), "{warning:#}");
-    assert!(warning["fix"].as_str().unwrap().contains("--unshallow"), "{warning:#}");
+    assert!(
+        warning["message"].as_str().unwrap().contains("shallow"),
+        "{warning:#}"
+    );
+    assert!(
+        warning["fix"].as_str().unwrap().contains("--unshallow"),
+        "{warning:#}"
+    );
     assert_eq!(json["summary"]["history"]["commits"], 2);
-    assert_eq!(out.status.code(), Some(1), "the planted secret in the tree still fails");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the planted secret in the tree still fails"
+    );
 
     // A range reaching past the clone's edge is a usage error that names the cause.
     let range = format!("{}..HEAD", repo.c["added"]);
@@ -352,11 +462,20 @@ fn a_missing_blob_is_a_parse_error_note_and_the_scan_goes_on() {
     let repo = build();
     let root = repo.root();
     // Loose objects only: delete the one blob of the first README.
-    let blob = git_out(root, &["rev-parse", &format!("{}:README.md", repo.c["added"])], 1);
+    let blob = git_out(
+        root,
+        &["rev-parse", &format!("{}:README.md", repo.c["added"])],
+        1,
+    );
     let path = root.join(".git/objects").join(&blob[..2]).join(&blob[2..]);
     std::fs::remove_file(&path).unwrap();
     let (out, json) = scan(root, &["--history"]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let notes: Vec<&Value> = json["findings"]
         .as_array()
         .unwrap()
@@ -364,7 +483,9 @@ fn a_missing_blob_is_a_parse_error_note_and_the_scan_goes_on() {
         .filter(|f| f["rule_id"] == "parse-error")
         .collect();
     assert!(
-        notes.iter().any(|n| n["file"] == "README.md" && n["severity"] == "note"),
+        notes
+            .iter()
+            .any(|n| n["file"] == "README.md" && n["severity"] == "note"),
         "{json:#}"
     );
     assert_eq!(places(&json).len(), 5, "every secret still found: {json:#}");
@@ -417,7 +538,11 @@ fn a_github_pull_request_run_scans_the_pull_requests_commits() {
         format!("{}..{}", c["key_gone"], c["old_gone"])
     );
     // A push is not a pull request; --no-history turns the detection off.
-    let push = [("GITHUB_ACTIONS", "true"), ("GITHUB_EVENT_NAME", "push"), ("GITHUB_EVENT_PATH", event.as_str())];
+    let push = [
+        ("GITHUB_ACTIONS", "true"),
+        ("GITHUB_EVENT_NAME", "push"),
+        ("GITHUB_EVENT_PATH", event.as_str()),
+    ];
     let (_, json) = scan_in_ci(repo.root(), &push);
     assert!(json["summary"]["history"].is_null());
     let mut cmd = credgate();
@@ -437,7 +562,18 @@ fn a_shallow_github_checkout_is_a_warning_with_fetch_depth() {
     let clone = tempfile::tempdir().unwrap();
     let url = format!("file://{}", repo.root().display());
     let target = clone.path().join("c");
-    git_out(clone.path(), &["clone", "-q", "--depth", "1", &url, target.to_str().unwrap()], 20);
+    git_out(
+        clone.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            &url,
+            target.to_str().unwrap(),
+        ],
+        20,
+    );
     let event = clone.path().join("event.json");
     std::fs::write(
         &event,
@@ -456,22 +592,37 @@ fn a_shallow_github_checkout_is_a_warning_with_fetch_depth() {
             ("GITHUB_EVENT_PATH", event.as_str()),
         ],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let warning = json["findings"]
         .as_array()
         .unwrap()
         .iter()
         .find(|f| f["rule_id"] == "history-incomplete")
         .unwrap_or_else(|| panic!("{json:#}"));
-    assert!(warning["fix"].as_str().unwrap().contains("fetch-depth: 0"), "{warning:#}");
-    assert!(warning["message"].as_str().unwrap().contains("shallow"), "{warning:#}");
+    assert!(
+        warning["fix"].as_str().unwrap().contains("fetch-depth: 0"),
+        "{warning:#}"
+    );
+    assert!(
+        warning["message"].as_str().unwrap().contains("shallow"),
+        "{warning:#}"
+    );
 }
 
 #[test]
 fn an_azure_pipelines_pull_request_build_scans_since_the_target_branch() {
     let repo = build();
     let c = &repo.c;
-    git_out(repo.root(), &["update-ref", "refs/remotes/origin/main", &c["key_gone"]], 1);
+    git_out(
+        repo.root(),
+        &["update-ref", "refs/remotes/origin/main", &c["key_gone"]],
+        1,
+    );
     let vars = [
         ("TF_BUILD", "True"),
         ("BUILD_REASON", "PullRequest"),
@@ -501,6 +652,12 @@ fn an_azure_pipelines_pull_request_build_scans_since_the_target_branch() {
         .iter()
         .find(|f| f["rule_id"] == "history-incomplete")
         .unwrap_or_else(|| panic!("{json:#}"));
-    assert!(warning["message"].as_str().unwrap().contains("release"), "{warning:#}");
-    assert!(warning["fix"].as_str().unwrap().contains("fetchDepth: 0"), "{warning:#}");
+    assert!(
+        warning["message"].as_str().unwrap().contains("release"),
+        "{warning:#}"
+    );
+    assert!(
+        warning["fix"].as_str().unwrap().contains("fetchDepth: 0"),
+        "{warning:#}"
+    );
 }

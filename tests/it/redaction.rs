@@ -959,13 +959,27 @@ fn history_findings_print_no_secret() {
     let ado = pat(904);
     let in_message = entra_secret(905);
     git(&["init", "-q"]);
-    write(root, "appsettings.json", &format!("{{\"AzureAd\": {{\"ClientSecret\": \"{client}\"}}}}\n"));
+    write(
+        root,
+        "appsettings.json",
+        &format!("{{\"AzureAd\": {{\"ClientSecret\": \"{client}\"}}}}\n"),
+    );
     write(root, "storage.env", &format!("CONN=DefaultEndpointsProtocol=https;AccountName=a;AccountKey={storage};EndpointSuffix=core.windows.net\n"));
     write(root, "deploy/key.pem", &key);
     write(root, "ado.env", &format!("AZURE_DEVOPS_PAT={ado}\n"));
     git(&["add", "-A"]);
-    git(&["commit", "-q", "-m", &format!("add config with {in_message}")]);
-    for file in ["appsettings.json", "storage.env", "deploy/key.pem", "ado.env"] {
+    git(&[
+        "commit",
+        "-q",
+        "-m",
+        &format!("add config with {in_message}"),
+    ]);
+    for file in [
+        "appsettings.json",
+        "storage.env",
+        "deploy/key.pem",
+        "ado.env",
+    ] {
         git(&["rm", "-q", file]);
     }
     write(root, "README.md", "clean\n");
@@ -1004,7 +1018,10 @@ fn history_findings_print_no_secret() {
                 assert!(matches!(out.status.code(), Some(0 | 1)), "{label}");
                 let stdout = String::from_utf8_lossy(&out.stdout).to_string();
                 check.assert_clean(&stdout, &format!("{label}: stdout"));
-                check.assert_clean(&String::from_utf8_lossy(&out.stderr), &format!("{label}: stderr"));
+                check.assert_clean(
+                    &String::from_utf8_lossy(&out.stderr),
+                    &format!("{label}: stderr"),
+                );
                 for side in [&summary, &outputs, &file] {
                     if let Ok(text) = std::fs::read_to_string(side) {
                         check.assert_clean(&text, &format!("{label}: {}", side.display()));
@@ -1025,7 +1042,10 @@ fn history_findings_print_no_secret() {
                         .iter()
                         .filter_map(|f| f["commit"]["summary"].as_str())
                         .collect();
-                    assert!(summaries.iter().all(|s| s.starts_with("(withheld")), "{summaries:?}");
+                    assert!(
+                        summaries.iter().all(|s| s.starts_with("(withheld")),
+                        "{summaries:?}"
+                    );
                     reported += with_commit;
                 }
             }

@@ -117,8 +117,15 @@ pub fn merge_into_working_tree(working: &mut [Finding], history: Vec<Finding>) -
             continue;
         }
         if let Some(&at) = k.as_ref().and_then(|k| first_of.get(k)) {
-            if let Some((_, others)) = only.get_mut(at) {
-                others.push(place_of(&finding));
+            if let Some((kept, others)) = only.get_mut(at) {
+                // The most severe place leads (a config file, not the README that quotes it),
+                // the earliest among equals.
+                if finding.severity > kept.severity {
+                    let earlier = std::mem::replace(kept, finding);
+                    others.insert(0, place_of(&earlier));
+                } else {
+                    others.push(place_of(&finding));
+                }
             }
             continue;
         }
@@ -214,7 +221,7 @@ mod tests {
             secret_finding("old/a.env", "three", Some("4444444444")),
             secret_finding("new/a.env", "three", Some("5555555555")),
         ];
-        let only_moved = merge_into_working_tree(&mut [], moved);
+        let only_moved = merge_into_working_tree(&mut [], moved.clone());
         assert_eq!(only_moved.len(), 1);
         assert_eq!(only_moved[0].location.file.as_deref(), Some("old/a.env"));
         assert!(
@@ -223,6 +230,17 @@ mod tests {
                 .contains("(also at new/a.env:1 @ 5555555)"),
             "{}",
             only_moved[0].message
+        );
+        // A note first (docs quoting it), an error later: the error leads.
+        let mut quoted = moved;
+        quoted[0].severity = Severity::Note;
+        let led = merge_into_working_tree(&mut [], quoted);
+        assert_eq!(led[0].location.file.as_deref(), Some("new/a.env"));
+        assert_eq!(led[0].severity, Severity::Error);
+        assert!(
+            led[0].message.contains("(also at old/a.env:1 @ 4444444)"),
+            "{}",
+            led[0].message
         );
         assert!(only[0]
             .message

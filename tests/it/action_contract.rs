@@ -5,7 +5,7 @@
 //! and SARIF copy are checked; action.yml and the Dockerfile are checked against what the code
 //! reads and the runner requires.
 
-use crate::common::{assert_no_leak, credgate_isolated, entra_secret, secret_tree, write};
+use crate::common::{self, assert_no_leak, credgate_isolated, entra_secret, secret_tree, write};
 use crate::dryrun_support::{jwt, serve, token_reply};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -575,18 +575,7 @@ fn arguments_mean_the_command_line_even_inside_actions() {
 fn history_input_scans_the_pull_requests_commits() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let git = |args: &[&str]| {
-        let out = std::process::Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args(["-c", "user.name=A", "-c", "user.email=a@example.invalid"])
-            .args(["-c", "commit.gpgsign=false"])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}");
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    };
+    let git = |args: &[&str]| common::git(root, args);
     git(&["init", "-q"]);
     write(root, "README.md", "demo\n");
     git(&["add", "-A"]);

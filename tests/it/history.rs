@@ -3,39 +3,14 @@
 //! several commits and in a binary blob; the range mode; a shallow clone; bad input; the CI
 //! pull-request detection (GitHub event file, Azure Pipelines variables).
 
-use crate::common::{credgate, entra_secret, pem_key, storage_key, write, LeakCheck};
+use crate::common::{credgate, entra_secret, git_dated, pem_key, storage_key, write, LeakCheck};
+use clap::ValueEnum;
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn git_out(dir: &Path, args: &[&str], day: u32) -> String {
-    let date = format!("2024-03-{day:02}T10:00:00+01:00");
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=Ada Lovelace",
-            "-c",
-            "user.email=ada@example.invalid",
-        ])
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .env("GIT_AUTHOR_DATE", &date)
-        .env("GIT_COMMITTER_DATE", &date)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    git_dated(dir, args, &format!("2024-03-{day:02}T10:00:00+01:00"))
 }
 
 /// Commits everything with `message` on `day` of March 2024; returns the commit id.
@@ -159,16 +134,82 @@ fn build() -> Repo {
     Repo { dir, c, s }
 }
 
-fn scan(root: &Path, args: &[&str]) -> (Output, Value) {
-    let out = credgate()
+/// `credgate scan ROOT ARGS…`.
+fn run(root: &Path, args: &[&str]) -> Output {
+    credgate()
         .arg("scan")
         .arg(root)
-        .args(["--format", "json"])
         .args(args)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// `credgate scan ROOT --format json ARGS…` and its report (`null` when there is none).
+fn scan(root: &Path, args: &[&str]) -> (Output, Value) {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let out = run(root, &all);
     let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
     (out, json)
+}
+
+/// The first finding of rule `id`.
+fn finding<'a>(json: &'a Value, id: &str) -> &'a Value {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == id)
+        .unwrap_or_else(|| panic!("no {id} in {json:#}"))
+}
+
+/// Asserts that `field` of `finding` contains `needle`.
+fn says(finding: &Value, field: &str, needle: &str) {
+    let text = finding[field].as_str().unwrap_or_default();
+    assert!(
+        text.contains(needle),
+        "{field} lacks {needle:?}: {finding:#}"
+    );
+}
+
+/// Asserts exit 2 with `needle` in the message.
+fn usage_error(out: &Output, needle: &str) {
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(needle), "{stderr}");
+}
+
+/// A `--depth` clone of the planted repository, and the folder holding it.
+fn shallow_clone(repo: &Repo, depth: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo.root().display());
+    let target = clone.path().join("c");
+    let target_arg = target.to_str().unwrap().to_string();
+    git_out(
+        clone.path(),
+        &["clone", "-q", "--depth", depth, &url, &target_arg],
+        20,
+    );
+    (clone, target)
+}
+
+/// A GitHub `pull_request` event file for `base..head`, and the variables of such a run.
+fn pull_request_event(base: &str, head: &str) -> (tempfile::TempDir, Vec<(&'static str, String)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let event = dir.path().join("event.json");
+    std::fs::write(
+        &event,
+        format!(
+            r#"{{"action":"opened","number":7,"pull_request":{{"base":{{"ref":"main","sha":"{base}"}},"head":{{"ref":"feature","sha":"{head}"}}}}}}"#
+        ),
+    )
+    .unwrap();
+    let vars = vec![
+        ("GITHUB_ACTIONS", "true".to_string()),
+        ("GITHUB_EVENT_NAME", "pull_request".to_string()),
+        ("GITHUB_EVENT_PATH", event.display().to_string()),
+    ];
+    (dir, vars)
 }
 
 /// `(file, line, commit id)` of every secret finding, sorted.
@@ -299,35 +340,21 @@ fn every_format_names_the_commit_and_none_leaks() {
     let repo = build();
     let short = &repo.c["added"][..7];
     let check = repo.leak_check();
-    for format in [
-        "text",
-        "json",
-        "sarif",
-        "github",
-        "azure-devops",
-        "junit",
-        "markdown",
-    ] {
-        let out = credgate()
-            .arg("scan")
-            .arg(repo.root())
-            .args(["--history", "--no-color", "--format", format])
-            .output()
-            .unwrap();
+    for format in credgate::cli::Format::value_variants() {
+        let format = format.to_possible_value().unwrap().get_name().to_string();
+        let out = run(
+            repo.root(),
+            &["--history", "--no-color", "--format", &format],
+        );
         let stdout = String::from_utf8_lossy(&out.stdout);
-        check.assert_clean(&stdout, format);
-        check.assert_clean(&String::from_utf8_lossy(&out.stderr), format);
+        check.assert_clean(&stdout, &format);
+        check.assert_clean(&String::from_utf8_lossy(&out.stderr), &format);
         assert!(
             stdout.contains(short),
             "{format} does not name commit {short}:\n{stdout}"
         );
     }
-    let out = credgate()
-        .arg("scan")
-        .arg(repo.root())
-        .args(["--history", "--no-color"])
-        .output()
-        .unwrap();
+    let out = run(repo.root(), &["--history", "--no-color"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains(&format!(
@@ -335,12 +362,7 @@ fn every_format_names_the_commit_and_none_leaks() {
         )),
         "{text}"
     );
-    let out = credgate()
-        .arg("scan")
-        .arg(repo.root())
-        .args(["--history", "--format", "sarif"])
-        .output()
-        .unwrap();
+    let out = run(repo.root(), &["--history", "--format", "sarif"]);
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert!(
@@ -396,36 +418,11 @@ fn baselines_and_allow_comments_apply_to_history() {
 #[test]
 fn a_shallow_clone_says_so_with_the_fix() {
     let repo = build();
-    let clone = tempfile::tempdir().unwrap();
-    let url = format!("file://{}", repo.root().display());
-    let target = clone.path().join("c");
-    git_out(
-        clone.path(),
-        &[
-            "clone",
-            "-q",
-            "--depth",
-            "2",
-            &url,
-            target.to_str().unwrap(),
-        ],
-        20,
-    );
+    let (_clone, target) = shallow_clone(&repo, "2");
     let (out, json) = scan(&target, &["--history"]);
-    let warning = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule_id"] == "history-incomplete")
-        .unwrap_or_else(|| panic!("{json:#}"));
-    assert!(
-        warning["message"].as_str().unwrap().contains("shallow"),
-        "{warning:#}"
-    );
-    assert!(
-        warning["fix"].as_str().unwrap().contains("--unshallow"),
-        "{warning:#}"
-    );
+    let warning = finding(&json, "history-incomplete");
+    says(warning, "message", "shallow");
+    says(warning, "fix", "--unshallow");
     assert_eq!(json["summary"]["history"]["commits"], 2);
     assert_eq!(
         out.status.code(),
@@ -435,26 +432,22 @@ fn a_shallow_clone_says_so_with_the_fix() {
 
     // A range reaching past the clone's edge is a usage error that names the cause.
     let range = format!("{}..HEAD", repo.c["added"]);
-    let (out, _) = scan(&target, &["--commits", &range]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("shallow"), "{stderr}");
+    usage_error(&run(&target, &["--commits", &range]), "shallow");
 }
 
 #[test]
 fn bad_input_is_exit_2_with_a_clear_message() {
     let plain = tempfile::tempdir().unwrap();
     write(plain.path(), "a.txt", "x\n");
-    let (out, _) = scan(plain.path(), &["--history"]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("not inside a git repository"), "{stderr}");
-
+    usage_error(
+        &run(plain.path(), &["--history"]),
+        "not inside a git repository",
+    );
     let repo = build();
-    let (out, _) = scan(repo.root(), &["--commits", "no-such-branch..HEAD"]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("no-such-branch"), "{stderr}");
+    usage_error(
+        &run(repo.root(), &["--commits", "no-such-branch..HEAD"]),
+        "unknown revision `no-such-branch`",
+    );
 }
 
 #[test]
@@ -492,172 +485,90 @@ fn a_missing_blob_is_a_parse_error_note_and_the_scan_goes_on() {
 }
 
 /// `credgate scan` in a CI run with the given variables (GitHub's format default overridden).
-fn scan_in_ci(root: &Path, vars: &[(&str, &str)]) -> (Output, Value) {
-    let mut cmd = credgate();
-    cmd.current_dir(root).args(["scan", "--format", "json"]);
-    for (k, v) in vars {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
+fn scan_in_ci(root: &Path, vars: &[(&str, String)], extra: &[&str]) -> (Output, Value) {
+    let out = credgate()
+        .current_dir(root)
+        .args(["scan", "--format", "json"])
+        .args(extra)
+        .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .unwrap();
     let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
     (out, json)
+}
+
+/// What the range `key_gone..old_gone` holds: the tree's secret, and the repeated one.
+fn pull_request_places(repo: &Repo) -> Vec<(String, u64, String)> {
+    vec![
+        ("deploy.env".to_string(), 2, String::new()),
+        ("old.env".to_string(), 2, repo.c["old"].clone()),
+    ]
 }
 
 #[test]
 fn a_github_pull_request_run_scans_the_pull_requests_commits() {
     let repo = build();
     let c = &repo.c;
-    let event_dir = tempfile::tempdir().unwrap();
-    let event = event_dir.path().join("event.json");
-    std::fs::write(
-        &event,
-        format!(
-            r#"{{"action":"opened","number":7,"pull_request":{{"base":{{"ref":"main","sha":"{}"}},"head":{{"ref":"feature","sha":"{}"}}}}}}"#,
-            c["key_gone"], c["old_gone"]
-        ),
-    )
-    .unwrap();
-    let event = event.to_str().unwrap().to_string();
-    let vars = [
-        ("GITHUB_ACTIONS", "true"),
-        ("GITHUB_EVENT_NAME", "pull_request"),
-        ("GITHUB_EVENT_PATH", event.as_str()),
-    ];
-    let (out, json) = scan_in_ci(repo.root(), &vars);
+    let (_event, vars) = pull_request_event(&c["key_gone"], &c["old_gone"]);
+    let (out, json) = scan_in_ci(repo.root(), &vars, &[]);
     assert_eq!(out.status.code(), Some(1), "{json:#}");
-    assert_eq!(
-        places(&json),
-        vec![
-            ("deploy.env".to_string(), 2, String::new()),
-            ("old.env".to_string(), 2, c["old"].clone()),
-        ],
-        "{json:#}"
-    );
+    assert_eq!(places(&json), pull_request_places(&repo), "{json:#}");
     assert_eq!(
         json["summary"]["history"]["range"],
         format!("{}..{}", c["key_gone"], c["old_gone"])
     );
     // A push is not a pull request; --no-history turns the detection off.
-    let push = [
-        ("GITHUB_ACTIONS", "true"),
-        ("GITHUB_EVENT_NAME", "push"),
-        ("GITHUB_EVENT_PATH", event.as_str()),
-    ];
-    let (_, json) = scan_in_ci(repo.root(), &push);
+    let mut push = vars.clone();
+    push[1].1 = "push".to_string();
+    let (_, json) = scan_in_ci(repo.root(), &push, &[]);
     assert!(json["summary"]["history"].is_null());
-    let mut cmd = credgate();
-    let out = cmd
-        .current_dir(repo.root())
-        .args(["scan", "--format", "json", "--no-history"])
-        .envs(vars)
-        .output()
-        .unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, json) = scan_in_ci(repo.root(), &vars, &["--no-history"]);
     assert!(json["summary"]["history"].is_null());
 }
 
 #[test]
 fn a_shallow_github_checkout_is_a_warning_with_fetch_depth() {
     let repo = build();
-    let clone = tempfile::tempdir().unwrap();
-    let url = format!("file://{}", repo.root().display());
-    let target = clone.path().join("c");
-    git_out(
-        clone.path(),
-        &[
-            "clone",
-            "-q",
-            "--depth",
-            "1",
-            &url,
-            target.to_str().unwrap(),
-        ],
-        20,
-    );
-    let event = clone.path().join("event.json");
-    std::fs::write(
-        &event,
-        format!(
-            r#"{{"pull_request":{{"base":{{"sha":"{}"}},"head":{{"sha":"{}"}}}}}}"#,
-            repo.c["key_gone"], repo.c["old_gone"]
-        ),
-    )
-    .unwrap();
-    let event = event.to_str().unwrap().to_string();
-    let (out, json) = scan_in_ci(
-        &target,
-        &[
-            ("GITHUB_ACTIONS", "true"),
-            ("GITHUB_EVENT_NAME", "pull_request"),
-            ("GITHUB_EVENT_PATH", event.as_str()),
-        ],
-    );
+    let (_clone, target) = shallow_clone(&repo, "1");
+    let (_event, vars) = pull_request_event(&repo.c["key_gone"], &repo.c["old_gone"]);
+    let (out, json) = scan_in_ci(&target, &vars, &[]);
     assert_eq!(
         out.status.code(),
         Some(1),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let warning = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule_id"] == "history-incomplete")
-        .unwrap_or_else(|| panic!("{json:#}"));
-    assert!(
-        warning["fix"].as_str().unwrap().contains("fetch-depth: 0"),
-        "{warning:#}"
-    );
-    assert!(
-        warning["message"].as_str().unwrap().contains("shallow"),
-        "{warning:#}"
-    );
+    let warning = finding(&json, "history-incomplete");
+    says(warning, "fix", "fetch-depth: 0");
+    says(warning, "message", "shallow");
 }
 
 #[test]
 fn an_azure_pipelines_pull_request_build_scans_since_the_target_branch() {
     let repo = build();
-    let c = &repo.c;
     git_out(
         repo.root(),
-        &["update-ref", "refs/remotes/origin/main", &c["key_gone"]],
+        &[
+            "update-ref",
+            "refs/remotes/origin/main",
+            &repo.c["key_gone"],
+        ],
         1,
     );
-    let vars = [
-        ("TF_BUILD", "True"),
-        ("BUILD_REASON", "PullRequest"),
-        ("SYSTEM_PULLREQUEST_TARGETBRANCH", "refs/heads/main"),
-    ];
-    let (out, json) = scan_in_ci(repo.root(), &vars);
-    assert_eq!(out.status.code(), Some(1), "{json:#}");
-    assert_eq!(
-        places(&json),
+    let build_vars = |target: &str| {
         vec![
-            ("deploy.env".to_string(), 2, String::new()),
-            ("old.env".to_string(), 2, c["old"].clone()),
-        ],
-        "{json:#}"
-    );
+            ("TF_BUILD", "True".to_string()),
+            ("BUILD_REASON", "PullRequest".to_string()),
+            ("SYSTEM_PULLREQUEST_TARGETBRANCH", target.to_string()),
+        ]
+    };
+    let (out, json) = scan_in_ci(repo.root(), &build_vars("refs/heads/main"), &[]);
+    assert_eq!(out.status.code(), Some(1), "{json:#}");
+    assert_eq!(places(&json), pull_request_places(&repo), "{json:#}");
     // A target branch the agent did not fetch: a warning naming it, not a failed build.
-    let vars = [
-        ("TF_BUILD", "True"),
-        ("BUILD_REASON", "PullRequest"),
-        ("SYSTEM_PULLREQUEST_TARGETBRANCH", "refs/heads/release"),
-    ];
-    let (out, json) = scan_in_ci(repo.root(), &vars);
+    let (out, json) = scan_in_ci(repo.root(), &build_vars("refs/heads/release"), &[]);
     assert_eq!(out.status.code(), Some(1));
-    let warning = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule_id"] == "history-incomplete")
-        .unwrap_or_else(|| panic!("{json:#}"));
-    assert!(
-        warning["message"].as_str().unwrap().contains("release"),
-        "{warning:#}"
-    );
-    assert!(
-        warning["fix"].as_str().unwrap().contains("fetchDepth: 0"),
-        "{warning:#}"
-    );
+    let warning = finding(&json, "history-incomplete");
+    says(warning, "message", "release");
+    says(warning, "fix", "fetchDepth: 0");
 }

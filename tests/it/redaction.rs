@@ -943,15 +943,7 @@ fn history_findings_print_no_secret() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let git = |args: &[&str]| {
-        let status = std::process::Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args(["-c", "user.name=R", "-c", "user.email=r@example.invalid"])
-            .args(["-c", "commit.gpgsign=false"])
-            .args(args)
-            .status()
-            .unwrap();
-        assert!(status.success(), "git {args:?}");
+        common::git(root, args);
     };
     let client = entra_secret(901);
     let storage = common::storage_key(902);

@@ -114,17 +114,17 @@ fn scan_inner(request: &Request) -> Result<Outcome> {
         request.threads,
     );
     let mut problems = collected.problems;
-    problems.extend(read.problems);
+    problems.extend(read.stats.problems);
     if !walked.shallow_edge.is_empty() {
         problems.push(shallow_warning(&walked.shallow_edge, request.from_ci));
     }
-    let mut skipped = read.skipped;
+    let mut skipped = read.stats.skipped;
     skipped.symlink += collected.symlinks;
     let stats = HistoryStats {
         range: request.selection.label(),
         commits: walked.order.len() as u64,
-        blobs_scanned: read.blobs_scanned,
-        bytes_scanned: read.bytes_scanned,
+        blobs_scanned: read.stats.files_scanned,
+        bytes_scanned: read.stats.bytes_scanned,
         blobs_skipped: skipped,
     };
     Ok(Outcome {

@@ -5,8 +5,8 @@
 
 use super::blobs::Blob;
 use crate::checks::secrets;
-use crate::model::{Finding, SkipCounts};
-use crate::walk::{looks_binary, parse_error};
+use crate::model::Finding;
+use crate::walk::{looks_binary, WalkStats};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -26,24 +26,16 @@ pub struct Read {
     pub found: Vec<Found>,
     /// Findings hidden by `credgate:allow` comments in the blobs.
     pub suppressed: usize,
-    /// Blobs read and scanned.
-    pub blobs_scanned: u64,
-    /// Their bytes.
-    pub bytes_scanned: u64,
-    /// Blobs passed over, by reason.
-    pub skipped: SkipCounts,
-    /// `parse-error` notes for blobs that could not be read.
-    pub problems: Vec<Finding>,
+    /// Blobs read and scanned (as `files_scanned`), their bytes, those passed over by reason,
+    /// and `parse-error` notes for those that could not be read: the walker's own counts.
+    pub stats: WalkStats,
 }
 
 impl Read {
     fn absorb(&mut self, other: Read) {
         self.found.extend(other.found);
         self.suppressed += other.suppressed;
-        self.blobs_scanned += other.blobs_scanned;
-        self.bytes_scanned += other.bytes_scanned;
-        self.skipped.add(&other.skipped);
-        self.problems.extend(other.problems);
+        self.stats.merge(other.stats);
     }
 }
 
@@ -101,13 +93,10 @@ fn one(repo: &gix::Repository, blob: &Blob, max_size: u64, part: &mut Read) {
     let Some((first_path, _)) = blob.paths.first() else {
         return;
     };
-    let unreadable = |part: &mut Read, why: String| {
-        part.skipped.unreadable += 1;
-        part.problems.push(parse_error(first_path, &why));
-    };
+    let unreadable = |part: &mut Read, why: String| part.stats.unreadable(first_path, &why);
     match repo.find_header(blob.id) {
         Ok(header) if header.size() > max_size => {
-            part.skipped.too_large += 1;
+            part.stats.skipped.too_large += 1;
             return;
         }
         Ok(_) => {}
@@ -132,11 +121,11 @@ fn one(repo: &gix::Repository, blob: &Blob, max_size: u64, part: &mut Read) {
     };
     let bytes: &[u8] = &object.data;
     if looks_binary(bytes) {
-        part.skipped.binary += 1;
+        part.stats.skipped.binary += 1;
         return;
     }
-    part.blobs_scanned += 1;
-    part.bytes_scanned += bytes.len() as u64;
+    part.stats.files_scanned += 1;
+    part.stats.bytes_scanned += bytes.len() as u64;
     let paths: Vec<&str> = blob.paths.iter().map(|(p, _)| p.as_str()).collect();
     for (scanned, (_, commit)) in secrets::scan_paths(&paths, bytes)
         .into_iter()

@@ -131,6 +131,16 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     git_dated(dir, args, "2024-03-01T10:00:00+01:00")
 }
 
+/// The first finding of rule `rule` in a JSON report.
+pub fn finding<'a>(json: &'a serde_json::Value, rule: &str) -> &'a serde_json::Value {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == rule)
+        .unwrap_or_else(|| panic!("no {rule} finding in {json:#}"))
+}
+
 /// Writes a file, creating its folders.
 pub fn write(root: &Path, rel: &str, content: &str) {
     let path = root.join(rel);

@@ -3,7 +3,9 @@
 //! several commits and in a binary blob; the range mode; a shallow clone; bad input; the CI
 //! pull-request detection (GitHub event file, Azure Pipelines variables).
 
-use crate::common::{credgate, entra_secret, git_dated, pem_key, storage_key, write, LeakCheck};
+use crate::common::{
+    credgate, entra_secret, finding, git_dated, pem_key, storage_key, write, LeakCheck,
+};
 use clap::ValueEnum;
 use serde_json::Value;
 use std::path::Path;
@@ -111,24 +113,15 @@ fn build() -> Repo {
     let mut binary = b"\x89PNG\r\n\x1a\n\0\0\0".to_vec();
     binary.extend_from_slice(format!("AZURE_CLIENT_SECRET={}\n", s["binary"]).as_bytes());
     std::fs::write(root.join("logo.png"), binary).unwrap();
-    write(
-        root,
-        "old.env",
-        &format!("A=1\nAZURE_CLIENT_SECRET={}\n", s["repeated"]),
-    );
-    c.insert("old", commit(root, "Add logo and old env", 10));
-    write(
-        root,
-        "old.env",
-        &format!("A=2\nAZURE_CLIENT_SECRET={}\n", s["repeated"]),
-    );
-    c.insert("old2", commit(root, "Bump A", 11));
-    write(
-        root,
-        "old.env",
-        &format!("A=3\nAZURE_CLIENT_SECRET={}\n", s["repeated"]),
-    );
-    c.insert("old3", commit(root, "Bump A again", 12));
+    for (n, name, message) in [
+        (1, "old", "Add logo and old env"),
+        (2, "old2", "Bump A"),
+        (3, "old3", "Bump A again"),
+    ] {
+        let text = format!("A={n}\nAZURE_CLIENT_SECRET={}\n", s["repeated"]);
+        write(root, "old.env", &text);
+        c.insert(name, commit(root, message, 9 + n));
+    }
     std::fs::remove_file(root.join("old.env")).unwrap();
     c.insert("old_gone", commit(root, "Drop old env", 13));
     Repo { dir, c, s }
@@ -151,16 +144,6 @@ fn scan(root: &Path, args: &[&str]) -> (Output, Value) {
     let out = run(root, &all);
     let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
     (out, json)
-}
-
-/// The first finding of rule `id`.
-fn finding<'a>(json: &'a Value, id: &str) -> &'a Value {
-    json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule_id"] == id)
-        .unwrap_or_else(|| panic!("no {id} in {json:#}"))
 }
 
 /// Asserts that `field` of `finding` contains `needle`.
@@ -377,19 +360,12 @@ fn every_format_names_the_commit_and_none_leaks() {
 fn baselines_and_allow_comments_apply_to_history() {
     let repo = build();
     let baseline = repo.root().join("base.json");
-    let out = credgate()
-        .arg("baseline")
-        .arg(repo.root())
-        .args(["--history", "-o"])
-        .arg(&baseline)
+    let written = credgate()
+        .args(["baseline", "--history", "-o"])
+        .args([&baseline, repo.root()])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(written.status.success(), "{written:?}");
     let (out, json) = scan(
         repo.root(),
         &["--history", "--baseline", baseline.to_str().unwrap()],

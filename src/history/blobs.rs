@@ -14,8 +14,8 @@ use std::collections::{HashMap, HashSet};
 pub struct Blob {
     /// The blob's id: the same content anywhere in history is read once.
     pub id: ObjectId,
-    /// `(path relative to the scan root, index of the introducing commit in the walk order)`.
-    pub paths: Vec<(String, usize)>,
+    /// `(index into Collected::paths, index of the introducing commit in the walk order)`.
+    pub paths: Vec<(u32, usize)>,
 }
 
 /// What the tree walk found besides blobs.
@@ -23,6 +23,9 @@ pub struct Blob {
 pub struct Collected {
     /// Distinct blobs in first-introduction order.
     pub blobs: Vec<Blob>,
+    /// Every path a blob was introduced at, relative to the scan root, each once: blobs refer
+    /// to them by index, so a path in ten thousand commits is one string.
+    pub paths: Vec<String>,
     /// Symbolic links introduced (never followed, counted like the walker does).
     pub symlinks: u64,
     /// Trees that could not be read, as `parse-error` notes.
@@ -55,6 +58,9 @@ pub fn collect(repo: &gix::Repository, walked: &Walked, scope: &Scope<'_>) -> Co
     let mut state = State {
         repo,
         scope,
+        names: vec![String::new()],
+        ids: HashMap::from([(String::new(), 0)]),
+        relative: vec![None],
         seen_trees: HashSet::new(),
         seen_blobs: HashSet::new(),
         index: HashMap::new(),
@@ -84,13 +90,22 @@ fn tree_of(repo: &gix::Repository, commit: ObjectId) -> Option<ObjectId> {
     commit.tree_id().ok().map(|id| id.detach())
 }
 
+/// A repository path, interned: index into `State::names`.
+type PathId = u32;
+
 struct State<'a> {
     repo: &'a gix::Repository,
     scope: &'a Scope<'a>,
+    /// Every repository path met (folders and files), `/`-separated; 0 is the top.
+    names: Vec<String>,
+    /// Path → its id.
+    ids: HashMap<String, PathId>,
+    /// Per path id: not yet decided, out of scope, or its index in `out.paths`.
+    relative: Vec<Option<Option<u32>>>,
     /// `(tree, path)` pairs already read: everything below them is known.
-    seen_trees: HashSet<(ObjectId, String)>,
+    seen_trees: HashSet<(ObjectId, PathId)>,
     /// `(blob, path)` pairs already credited (or present in a range's base).
-    seen_blobs: HashSet<(ObjectId, String)>,
+    seen_blobs: HashSet<(ObjectId, PathId)>,
     /// Blob id → its position in `out.blobs`.
     index: HashMap<ObjectId, usize>,
     out: Collected,
@@ -101,36 +116,39 @@ impl State<'_> {
     /// Reads a root tree and everything below it not seen before; `commit` is the walk index of
     /// the commit to credit, `None` for a range's base (recorded as known, not scanned).
     fn tree(&mut self, root: ObjectId, commit: Option<usize>) {
-        let mut stack: Vec<(ObjectId, String)> = vec![(root, String::new())];
+        let mut stack: Vec<(ObjectId, PathId)> = vec![(root, 0)];
+        let mut child = String::new();
         while let Some((tree, path)) = stack.pop() {
-            if !self.seen_trees.insert((tree, path.clone())) {
+            if !self.seen_trees.insert((tree, path)) {
                 continue;
             }
-            let entries = match self.entries(tree) {
-                Some(entries) => entries,
-                None => {
-                    let shown = if path.is_empty() { "." } else { path.as_str() };
-                    self.out.problems.push(crate::walk::parse_error(
-                        shown,
-                        &format!("git tree {tree} is missing or corrupt in the object database"),
-                    ));
-                    continue;
-                }
+            let Some(entries) = self.entries(tree) else {
+                let shown = match self.name(path) {
+                    "" => ".".to_string(),
+                    name => name.to_string(),
+                };
+                self.out.problems.push(crate::walk::parse_error(
+                    &shown,
+                    &format!("git tree {tree} is missing or corrupt in the object database"),
+                ));
+                continue;
             };
             for (kind, name, id) in entries {
-                let child = if path.is_empty() {
-                    name
-                } else {
-                    format!("{path}/{name}")
-                };
+                child.clear();
+                child.push_str(self.name(path));
+                if !child.is_empty() {
+                    child.push('/');
+                }
+                child.push_str(&name);
+                let child_id = self.intern(&child);
                 match kind {
-                    gix::object::tree::EntryKind::Tree => stack.push((id, child)),
+                    gix::object::tree::EntryKind::Tree => stack.push((id, child_id)),
                     gix::object::tree::EntryKind::Blob
                     | gix::object::tree::EntryKind::BlobExecutable => {
-                        self.blob(id, child, commit);
+                        self.blob(id, child_id, commit);
                     }
                     gix::object::tree::EntryKind::Link => {
-                        if commit.is_some() && self.seen_blobs.insert((id, child)) {
+                        if commit.is_some() && self.seen_blobs.insert((id, child_id)) {
                             self.out.symlinks += 1;
                         }
                     }
@@ -141,11 +159,41 @@ impl State<'_> {
         }
     }
 
-    fn blob(&mut self, id: ObjectId, path: String, commit: Option<usize>) {
-        if self.seen_blobs.contains(&(id, path.clone())) {
+    fn name(&self, path: PathId) -> &str {
+        self.names.get(path as usize).map_or("", String::as_str)
+    }
+
+    fn intern(&mut self, path: &str) -> PathId {
+        if let Some(&id) = self.ids.get(path) {
+            return id;
+        }
+        let id = PathId::try_from(self.names.len()).unwrap_or(PathId::MAX);
+        self.names.push(path.to_string());
+        self.ids.insert(path.to_string(), id);
+        self.relative.push(None);
+        id
+    }
+
+    /// The path's index in `out.paths` when it is in scope, decided once per path.
+    fn in_scope(&mut self, path: PathId) -> Option<u32> {
+        if let Some(Some(decided)) = self.relative.get(path as usize) {
+            return *decided;
+        }
+        let decided = self.scope.relative(self.name(path)).map(|rel| {
+            self.out.paths.push(rel);
+            u32::try_from(self.out.paths.len() - 1).unwrap_or(u32::MAX)
+        });
+        if let Some(slot) = self.relative.get_mut(path as usize) {
+            *slot = Some(decided);
+        }
+        decided
+    }
+
+    fn blob(&mut self, id: ObjectId, path: PathId, commit: Option<usize>) {
+        if self.seen_blobs.contains(&(id, path)) {
             return;
         }
-        let Some(rel) = self.scope.relative(&path) else {
+        let Some(rel) = self.in_scope(path) else {
             return;
         };
         self.seen_blobs.insert((id, path));

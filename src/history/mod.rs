@@ -110,6 +110,7 @@ fn scan_inner(request: &Request) -> Result<Outcome> {
     let read = read::scan(
         &sync,
         &collected.blobs,
+        &collected.paths,
         request.max_file_size,
         request.threads,
     );

@@ -47,6 +47,7 @@ const CHUNK: usize = 32;
 pub fn scan(
     repo: &gix::ThreadSafeRepository,
     blobs: &[Blob],
+    paths: &[String],
     max_size: u64,
     threads: usize,
 ) -> Read {
@@ -73,7 +74,7 @@ pub fn scan(
                         break;
                     }
                     for blob in chunk {
-                        one(&repo, blob, max_size, &mut part);
+                        one(&repo, blob, paths, max_size, &mut part);
                     }
                 }
                 match total.lock() {
@@ -89,8 +90,9 @@ pub fn scan(
     }
 }
 
-fn one(repo: &gix::Repository, blob: &Blob, max_size: u64, part: &mut Read) {
-    let Some((first_path, _)) = blob.paths.first() else {
+fn one(repo: &gix::Repository, blob: &Blob, names: &[String], max_size: u64, part: &mut Read) {
+    let name = |at: u32| names.get(at as usize).map_or("", String::as_str);
+    let Some(first_path) = blob.paths.first().map(|(at, _)| name(*at)) else {
         return;
     };
     let unreadable = |part: &mut Read, why: String| part.stats.unreadable(first_path, &why);
@@ -126,7 +128,7 @@ fn one(repo: &gix::Repository, blob: &Blob, max_size: u64, part: &mut Read) {
     }
     part.stats.files_scanned += 1;
     part.stats.bytes_scanned += bytes.len() as u64;
-    let paths: Vec<&str> = blob.paths.iter().map(|(p, _)| p.as_str()).collect();
+    let paths: Vec<&str> = blob.paths.iter().map(|(at, _)| name(*at)).collect();
     for (scanned, (_, commit)) in secrets::scan_paths(&paths, bytes)
         .into_iter()
         .zip(&blob.paths)

@@ -208,9 +208,14 @@ pub fn run_with_remote(
     if let Some(wanted) = &request.history {
         let outcome = crate::history::scan(wanted)?;
         findings.extend(outcome.problems);
-        let only_in_history =
-            crate::history::merge_into_working_tree(&mut findings, outcome.findings);
-        findings.extend(only_in_history);
+        if outcome.bare {
+            // A bare repository has no working tree to say "only in history" against.
+            findings.extend(outcome.findings);
+        } else {
+            let only_in_history =
+                crate::history::merge_into_working_tree(&mut findings, outcome.findings);
+            findings.extend(only_in_history);
+        }
         history = Some((outcome.stats, outcome.suppressed));
     }
     // Secret findings belong to the environment their file is for.

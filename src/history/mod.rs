@@ -54,6 +54,8 @@ pub struct Outcome {
     pub suppressed: usize,
     /// What was read.
     pub stats: HistoryStats,
+    /// The repository has no working tree (a bare or mirror clone): nothing to join with.
+    pub bare: bool,
 }
 
 /// Scans the history `request` selects. A folder outside any git repository, or a revision
@@ -133,6 +135,7 @@ fn scan_inner(request: &Request) -> Result<Outcome> {
         problems,
         suppressed: read.suppressed,
         stats,
+        bare: repo.workdir().is_none(),
     })
 }
 

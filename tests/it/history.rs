@@ -548,3 +548,46 @@ fn an_azure_pipelines_pull_request_build_scans_since_the_target_branch() {
     says(warning, "message", "release");
     says(warning, "fix", "fetchDepth: 0");
 }
+
+#[test]
+fn a_folder_of_the_repository_scans_its_own_history_with_paths_relative_to_it() {
+    let repo = build();
+    let (out, json) = scan(&repo.root().join("src"), &["--history"]);
+    assert_eq!(out.status.code(), Some(1), "{json:#}");
+    assert_eq!(
+        places(&json),
+        vec![("appsettings.json".to_string(), 3, repo.c["added"].clone())],
+        "{json:#}"
+    );
+}
+
+#[test]
+fn a_bare_repository_reports_history_without_a_working_tree_to_join() {
+    let repo = build();
+    let bare = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo.root().display());
+    let target = bare.path().join("r.git");
+    let target_arg = target.to_str().unwrap().to_string();
+    git_out(
+        bare.path(),
+        &["clone", "-q", "--bare", &url, &target_arg],
+        20,
+    );
+    let (out, json) = scan(&target, &["--history"]);
+    assert_eq!(out.status.code(), Some(1), "{json:#}");
+    let found = places(&json);
+    assert_eq!(
+        found.len(),
+        6,
+        "deploy.env and the old app.env too: {json:#}"
+    );
+    for f in json["findings"].as_array().unwrap() {
+        assert!(
+            !f["message"]
+                .as_str()
+                .unwrap()
+                .contains("only in git history"),
+            "{f:#}"
+        );
+    }
+}

@@ -83,12 +83,13 @@ pub fn scan(request: &Request) -> Result<Outcome> {
 }
 
 fn scan_inner(request: &Request) -> Result<Outcome> {
-    let repo = gix::discover(&request.root).map_err(|e| {
+    let mut repo = gix::discover(&request.root).map_err(|e| {
         anyhow!(
             "git history was asked for, but {} is not inside a git repository ({e})",
             request.root.display()
         )
     })?;
+    with_delta_cache(&mut repo);
     let shallow = repo.is_shallow();
     let (tips, hidden) = commits::resolve(&repo, &request.selection).map_err(|e| {
         if shallow {
@@ -137,6 +138,20 @@ fn scan_inner(request: &Request) -> Result<Outcome> {
         stats,
         bare: repo.workdir().is_none(),
     })
+}
+
+/// Bytes of inflated delta bases each reader keeps: blobs and trees are mostly deltas against
+/// their neighbours in a pack, so a base read once serves the next object too.
+const DELTA_CACHE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Gives a repository handle its delta-base cache (gix sets none without its
+/// `max-performance-safe` feature).
+pub(crate) fn with_delta_cache(repo: &mut gix::Repository) {
+    repo.objects.set_pack_cache(|| {
+        Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+            DELTA_CACHE_BYTES,
+        ))
+    });
 }
 
 /// The scan root relative to the repository's top level, `/`-separated (empty at the top or

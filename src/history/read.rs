@@ -64,6 +64,7 @@ pub fn scan(
                 let mut repo = repo.to_thread_local();
                 // Trees and commits were read already; blobs are read once each.
                 repo.object_cache_size(0);
+                super::with_delta_cache(&mut repo);
                 let mut part = Read::default();
                 loop {
                     let start = next.fetch_add(CHUNK, Ordering::Relaxed);

@@ -138,6 +138,7 @@ fn main() {
         environments: Vec::new(),
         variables: Vec::new(),
         plain_credentials: false,
+        history: None,
     };
     // `uat` is not a built-in name: declared as a team would in credgate.toml.
     let config = Config::parse("[environments.uat]\n", "credgate.toml").expect("valid config");

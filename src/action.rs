@@ -122,6 +122,23 @@ pub fn command_line(env: &dyn Fn(&str) -> Option<String>) -> Result<CommandLine,
             }
         }
     }
+    match input(env, "history")?
+        .map(|v| v.to_ascii_lowercase())
+        .as_deref()
+    {
+        // `pr` is what check and scan do by themselves in a pull_request run.
+        None | Some("pr") => {}
+        Some("all") => args.push("--history".to_string()),
+        Some("none") => args.push("--no-history".to_string()),
+        Some(_) => {
+            return Err(InputError {
+                input: Some("history"),
+                detail: "must be `pr` (a pull request's commits, the default), `all` (every \
+                         commit reachable from HEAD) or `none`"
+                    .to_string(),
+            })
+        }
+    }
     // After `--`, a path that starts with `-` is still a path.
     args.push("--".to_string());
     args.push(input(env, "path")?.unwrap_or_else(|| ".".to_string()));
@@ -231,6 +248,7 @@ mod tests {
             ("INPUT_SARIF_FILE", ""),
             ("INPUT_AUTHORITY_HOST", ""),
             ("INPUT_EXPIRY_WARNING_DAYS", ""),
+            ("INPUT_HISTORY", ""),
         ]
     }
 
@@ -409,5 +427,32 @@ mod tests {
     fn input_variables_follow_the_runner() {
         assert_eq!(variable("fail_on"), "INPUT_FAIL_ON");
         assert_eq!(variable("my input"), "INPUT_MY_INPUT");
+    }
+
+    #[test]
+    fn history_input_picks_the_commits_scanned() {
+        for (value, flag, history, no_history) in [
+            ("", None, false, false),
+            ("pr", None, false, false),
+            ("ALL", Some("--history"), true, false),
+            ("none", Some("--no-history"), false, true),
+        ] {
+            let line = command_line(&with(&[("INPUT_HISTORY", value)])).expect("valid");
+            if let Some(flag) = flag {
+                assert!(
+                    line.args.contains(&flag.to_string()),
+                    "{value}: {:?}",
+                    line.args
+                );
+            }
+            let args = args_of(parse(&line).expect("parses"));
+            assert_eq!(
+                (args.history, args.no_history),
+                (history, no_history),
+                "{value}"
+            );
+        }
+        let err = command_line(&with(&[("INPUT_HISTORY", "everything")])).expect_err("refused");
+        assert_eq!(err.input, Some("history"));
     }
 }

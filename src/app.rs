@@ -241,8 +241,13 @@ fn credential_variables(dry_runs: bool) -> (Vec<String>, bool) {
 }
 
 /// Builds the scan request and loads config and baseline for a scan-like command; `dry_runs`
-/// says whether the command sends token requests (so the plain `AZURE_*` credentials count).
-fn prepare(args: &ScanArgs, dry_runs: bool) -> Result<(ScanRequest, Config, Option<Baseline>)> {
+/// says whether the command sends token requests (so the plain `AZURE_*` credentials count),
+/// `ci_history` whether a CI run's pull request is scanned without a flag (`check`, `scan`).
+fn prepare(
+    args: &ScanArgs,
+    dry_runs: bool,
+    ci_history: bool,
+) -> Result<(ScanRequest, Config, Option<Baseline>)> {
     if !args.root().exists() {
         bail!("path not found: {}", args.root().display());
     }
@@ -269,13 +274,65 @@ fn prepare(args: &ScanArgs, dry_runs: bool) -> Result<(ScanRequest, Config, Opti
             .collect(),
         variables,
         plain_credentials,
+        history: history_request(args, ci_history, max_file_size, &config)?,
     };
     Ok((request, config, baseline))
 }
 
+/// The git history to scan: `--history`, `--commits RANGE`, or (for `check` and `scan`, unless
+/// `--no-history` or `--staged`) the pull request of the CI run, from its own variables.
+fn history_request(
+    args: &ScanArgs,
+    ci_history: bool,
+    max_file_size: u64,
+    config: &Config,
+) -> Result<Option<crate::history::Request>> {
+    use crate::history::{ci, Request, Selection};
+    let (selection, from_ci) = if args.history {
+        (
+            Selection::Reachable {
+                all_refs: args.all_refs,
+            },
+            None,
+        )
+    } else if let Some(range) = &args.commits {
+        (Selection::Range(range.clone()), None)
+    } else if ci_history && !args.no_history && !args.staged {
+        let read = |path: &Path| std::fs::read_to_string(path).ok();
+        let Some(pr) = ci::pull_request(&env_var, &read) else {
+            return Ok(None);
+        };
+        match pr.range {
+            Ok(range) => (Selection::Range(range), Some(pr.platform)),
+            Err(why) => {
+                if !args.output.quiet {
+                    eprintln!(
+                        "credgate: note: a {} but its commits are not scanned: {why}",
+                        pr.platform.name()
+                    );
+                }
+                return Ok(None);
+            }
+        }
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(Request {
+        root: args.root().to_path_buf(),
+        selection,
+        from_ci,
+        max_file_size,
+        extra_ignores: config.scan.ignore.clone(),
+        threads: 0,
+    }))
+}
+
 fn run_scan(args: &ScanArgs, mode: Mode) -> Result<i32> {
     let extra = extra_reports(args)?;
-    let (request, config, baseline) = prepare(args, mode != Mode::Scan)?;
+    if mode == Mode::DryRun && (args.history || args.commits.is_some()) {
+        bail!("--history and --commits apply to check, scan and baseline; dry-run sends token requests only");
+    }
+    let (request, config, baseline) = prepare(args, mode != Mode::Scan, mode != Mode::DryRun)?;
     let report = match mode {
         Mode::Scan => scan::run(&request, &config, baseline.as_ref())?,
         Mode::Check | Mode::DryRun => {
@@ -469,7 +526,7 @@ fn run_baseline(args: &ScanArgs) -> Result<i32> {
              the baseline file"
         );
     }
-    let (request, config, _) = prepare(args, false)?;
+    let (request, config, _) = prepare(args, false, false)?;
     let report = scan::run(&request, &config, None)?;
     write_baseline(args, &Baseline::from_findings(&report.findings))
 }

@@ -35,7 +35,7 @@ pub enum Command {
     Check(ScanArgs),
     /// Offline only: scan files for secrets and check consistency; no network.
     #[command(
-        after_help = "Examples:\n  credgate scan .\n  credgate scan --staged                 pre-commit: only what is staged\n  credgate scan --format sarif -o credgate.sarif\n  credgate scan --baseline .credgate-baseline.json"
+        after_help = "Examples:\n  credgate scan .\n  credgate scan --staged                 pre-commit: only what is staged\n  credgate scan --history                every commit reachable from HEAD too\n  credgate scan --commits origin/main..HEAD   a pull request's commits\n  credgate scan --format sarif -o credgate.sarif\n  credgate scan --baseline .credgate-baseline.json"
     )]
     Scan(ScanArgs),
     /// Only the live token requests, one per environment.
@@ -136,6 +136,20 @@ pub struct ScanArgs {
     /// Only files staged in git, read from the index (the pre-commit mode).
     #[arg(long)]
     pub staged: bool,
+    /// Also scan every commit reachable from HEAD with the hard-coded secret rules (each
+    /// distinct blob once; findings name the commit that introduced them).
+    #[arg(long, conflicts_with = "staged")]
+    pub history: bool,
+    /// With --history: every ref (branches, tags, remotes), not only HEAD.
+    #[arg(long, requires = "history")]
+    pub all_refs: bool,
+    /// Also scan the commits of this git range (e.g. origin/main..HEAD): the pull-request
+    /// mode, chosen by itself in a GitHub pull_request run and an Azure Pipelines PR build.
+    #[arg(long, value_name = "RANGE", conflicts_with_all = ["staged", "history"])]
+    pub commits: Option<String>,
+    /// Do not scan a CI run's pull-request commits (check and scan do by default).
+    #[arg(long, conflicts_with_all = ["history", "commits"])]
+    pub no_history: bool,
     /// Entra authority host to send token requests to (overrides the allow-list).
     #[arg(long, env = "AZURE_AUTHORITY_HOST", value_name = "URL")]
     pub authority_host: Option<String>,

@@ -31,6 +31,7 @@ pub mod config;
 pub mod dryrun;
 pub mod explain;
 pub mod extract;
+pub mod history;
 pub mod inventory;
 pub mod model;
 pub mod report;

@@ -120,6 +120,43 @@ pub struct Finding {
     /// Stable identity for baselines and SARIF `partialFingerprints`: rule + path (or source) +
     /// a hash of what was found, never the line number, so it survives lines moving.
     pub fingerprint: String,
+    /// The commit that introduced what was found, for findings from git history (`--history`,
+    /// `--commits`) and working-tree secrets whose introducing commit the history scan saw.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<CommitInfo>,
+}
+
+/// A commit as reports show it: who introduced a secret, when, and in which change, so the
+/// person who can rotate it is found without `git log -S`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitInfo {
+    /// Full hex object id.
+    pub id: String,
+    /// Author name.
+    pub author: String,
+    /// Author email.
+    pub email: String,
+    /// Author date, RFC 3339 with the author's offset (`2024-05-01T12:34:56+02:00`).
+    pub date: String,
+    /// First line of the message (withheld when it looks like it holds a secret itself).
+    pub summary: String,
+}
+
+impl CommitInfo {
+    /// The first seven hex digits, as `git log --oneline` shows them.
+    pub fn short_id(&self) -> &str {
+        self.id.get(..7).unwrap_or(&self.id)
+    }
+
+    /// The date part of [`CommitInfo::date`] (`2024-05-01`).
+    pub fn day(&self) -> &str {
+        self.date.get(..10).unwrap_or(&self.date)
+    }
+
+    /// `abc1234 (2024-05-01, Jane Doe)`: the commit where a text report names a place.
+    pub fn describe(&self) -> String {
+        format!("{} ({}, {})", self.short_id(), self.day(), self.author)
+    }
 }
 
 impl Finding {
@@ -147,6 +184,7 @@ impl Finding {
             fix: None,
             secret: None,
             fingerprint,
+            commit: None,
         }
     }
 
@@ -459,6 +497,23 @@ pub struct Summary {
     pub baseline_suppressed: usize,
     /// Findings hidden by `credgate:allow` comments.
     pub inline_suppressed: usize,
+    /// What the git history scan read, when one ran (`--history`, `--commits`, a pull request).
+    pub history: Option<HistoryStats>,
+}
+
+/// What a git history scan read: so "no findings" can be told apart from "no history read".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryStats {
+    /// What was scanned, as the user would write it: `HEAD`, `--all-refs`, `BASE..HEAD`.
+    pub range: String,
+    /// Commits walked.
+    pub commits: u64,
+    /// Distinct blobs read and scanned (each once, however many commits hold it).
+    pub blobs_scanned: u64,
+    /// Bytes of those blobs.
+    pub bytes_scanned: u64,
+    /// Blobs passed over, by the walker's reasons (`unreadable`: missing or corrupt objects).
+    pub blobs_skipped: SkipCounts,
 }
 
 /// Name and version of the tool, as the JSON and SARIF reports show it.

@@ -90,6 +90,7 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo { id: "dry-run-missing-role", severity: Error, family: DryRun, description: "The token lacks an app role that the configuration requires." },
     RuleInfo { id: "secret-expiring", severity: Warning, family: DryRun, description: "Graph says the secret in use expires within the warning window." },
     RuleInfo { id: "remote-source", severity: Warning, family: Input, description: "A CI platform's variables could not be read (token rejected, permission missing, rate limit); the rules ran without them." },
+    RuleInfo { id: "history-incomplete", severity: Warning, family: Input, description: "The git history asked for (a pull request's commits, --history) is not all in the clone (a shallow clone, a missing base); what is missing was not scanned." },
 ];
 
 /// Looks a rule up by id.

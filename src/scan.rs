@@ -33,6 +33,9 @@ pub struct ScanRequest {
     pub variables: Vec<String>,
     /// Whether the plain `AZURE_*` credentials are set and the command would dry-run with them.
     pub plain_credentials: bool,
+    /// Also scan git history (`--history`, `--commits`, a CI run's pull request) with the
+    /// hard-coded secret rules.
+    pub history: Option<crate::history::Request>,
 }
 
 /// What every file contributes, accumulated per walker thread.
@@ -202,6 +205,22 @@ pub fn run_with_remote(
         unreadable.retain(|env, _| wanted.contains(env));
     }
     let inline = apply_allow_lines(&mut findings, &results.allow_lines);
+    // After the tree's allow lines, which are lines of the working tree, not of old blobs (the
+    // blobs' own allow comments were applied by the scanner).
+    let mut history = None;
+    if let Some(wanted) = &request.history {
+        let outcome = crate::history::scan(wanted)?;
+        findings.extend(outcome.problems);
+        if outcome.bare {
+            // A bare repository has no working tree to say "only in history" against.
+            findings.extend(outcome.findings);
+        } else {
+            let only_in_history =
+                crate::history::merge_into_working_tree(&mut findings, outcome.findings);
+            findings.extend(only_in_history);
+        }
+        history = Some((outcome.stats, outcome.suppressed));
+    }
     // Secret findings belong to the environment their file is for.
     for finding in &mut findings {
         if finding.environment.is_none() {
@@ -238,6 +257,10 @@ pub fn run_with_remote(
     report.summary.bytes_scanned = stats.bytes_scanned;
     report.summary.files_skipped = stats.skipped;
     report.summary.inline_suppressed = results.suppressed + inline;
+    if let Some((stats, suppressed)) = history {
+        report.summary.inline_suppressed += suppressed;
+        report.summary.history = Some(stats);
+    }
     report.finalize();
     crate::checks::fold::secret_fixes(&mut report.findings);
     Ok(Scanned {

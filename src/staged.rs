@@ -214,7 +214,7 @@ where
 }
 
 /// `.credgateignore` at the scan root plus configured ignore patterns, as one matcher.
-fn credgate_ignore(root: &Path, extra: &[String]) -> ignore::gitignore::Gitignore {
+pub(crate) fn credgate_ignore(root: &Path, extra: &[String]) -> ignore::gitignore::Gitignore {
     let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
     let _ = builder.add(root.join(IGNORE_FILE));
     for pattern in extra {
@@ -227,7 +227,7 @@ fn credgate_ignore(root: &Path, extra: &[String]) -> ignore::gitignore::Gitignor
 
 /// `path` relative to the folder `prefix` (both `/`-separated, relative to the top level), or
 /// `None` when it lies outside it.
-fn strip_dir_prefix(path: &str, prefix: &str) -> Option<String> {
+pub(crate) fn strip_dir_prefix(path: &str, prefix: &str) -> Option<String> {
     if prefix.is_empty() {
         return Some(path.to_string());
     }

@@ -53,7 +53,8 @@ pub struct WalkStats {
 }
 
 impl WalkStats {
-    fn merge(&mut self, other: WalkStats) {
+    /// Adds another worker's counts and notes into these.
+    pub fn merge(&mut self, other: WalkStats) {
         self.files_scanned += other.files_scanned;
         self.bytes_scanned += other.bytes_scanned;
         self.skipped.add(&other.skipped);

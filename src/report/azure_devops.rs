@@ -119,6 +119,9 @@ fn message(finding: &Finding) -> String {
     if let Some(secret) = &finding.secret {
         let _ = write!(text, " Secret: {secret}.");
     }
+    if let Some(commit) = super::common::commit_line(finding) {
+        let _ = write!(text, " {commit}.");
+    }
     if let Some(fix) = &finding.fix {
         let _ = write!(text, "\nFix: {fix}");
     }

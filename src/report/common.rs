@@ -70,9 +70,33 @@ fn is_absolute(path: &str) -> bool {
     path.starts_with('/') || matches!(bytes, [drive, b':', ..] if drive.is_ascii_alphabetic())
 }
 
-/// Where a finding points, for a human: `file:line:col`, `file:line`, `file`, or its source.
+/// Where a finding points, for a human: `file:line:col`, `file:line`, `file`, or its source,
+/// then ` @ abc1234 (2024-05-01, Jane Doe)` when a commit introduced it.
 pub(crate) fn place(finding: &Finding) -> String {
-    finding.location.to_string()
+    with_commit(finding.location.to_string(), finding)
+}
+
+/// `place` followed by ` @ ` and the commit that introduced the finding, if one is known.
+pub(crate) fn with_commit(place: String, finding: &Finding) -> String {
+    match &finding.commit {
+        Some(commit) => format!("{place} @ {}", commit.describe()),
+        None => place,
+    }
+}
+
+/// `Commit: abc1234… (2024-05-01, Jane Doe <jane@example.com>) "Add settings"`: the line the
+/// message-based formats (annotations, SARIF, JUnit) add for a finding from git history.
+pub(crate) fn commit_line(finding: &Finding) -> Option<String> {
+    finding.commit.as_ref().map(|c| {
+        format!(
+            "Commit: {} ({}, {} <{}>) \"{}\"",
+            c.id,
+            c.day(),
+            c.author,
+            c.email,
+            c.summary
+        )
+    })
 }
 
 /// The group a finding is listed under in grouped formats: its file, else its source.

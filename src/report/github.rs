@@ -110,6 +110,9 @@ fn plain_line(report: &Report, finding: &Finding) -> String {
     if let Some(secret) = &finding.secret {
         let _ = write!(line, " Secret: {secret}");
     }
+    if let Some(commit) = super::common::commit_line(finding) {
+        let _ = write!(line, " {commit}");
+    }
     escape_controls(&line)
 }
 
@@ -159,6 +162,9 @@ fn message(finding: &Finding) -> String {
     }
     if let Some(secret) = &finding.secret {
         let _ = write!(text, "\nSecret: {secret}");
+    }
+    if let Some(commit) = super::common::commit_line(finding) {
+        let _ = write!(text, "\n{commit}");
     }
     if let Some(fix) = &finding.fix {
         let _ = write!(text, "\nFix: {fix}");

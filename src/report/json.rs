@@ -109,6 +109,10 @@ pub struct JsonFinding {
     pub secret: Option<JsonRedacted>,
     /// Stable identity for baselines; survives lines moving.
     pub fingerprint: String,
+    /// Additive, and the one key left out when absent (only history scans set it): the commit
+    /// that introduced the finding, `{id, author, email, date, summary}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<crate::model::CommitInfo>,
 }
 
 /// `findings[].secret` (additive): what a report may show of a secret.
@@ -159,6 +163,10 @@ pub struct JsonSummary {
     pub baseline_suppressed: usize,
     /// Additive: findings hidden by `credgate:allow` comments.
     pub inline_suppressed: usize,
+    /// Additive, left out when no history was scanned: what the git history scan read
+    /// (`range`, `commits`, `blobs_scanned`, `bytes_scanned`, `blobs_skipped`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<crate::model::HistoryStats>,
 }
 
 /// `summary.files_skipped` (additive).
@@ -228,6 +236,7 @@ impl From<&Report> for JsonReport {
                         fingerprint: r.fingerprint.clone(),
                     }),
                     fingerprint: f.fingerprint.clone(),
+                    commit: f.commit.clone(),
                 })
                 .collect(),
             dry_run: report
@@ -257,6 +266,7 @@ impl From<&Report> for JsonReport {
                 },
                 baseline_suppressed: s.baseline_suppressed,
                 inline_suppressed: s.inline_suppressed,
+                history: s.history.clone(),
             },
         }
     }

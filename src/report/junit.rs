@@ -123,6 +123,7 @@ fn details(finding: &Finding) -> String {
     if let Some(secret) = &finding.secret {
         lines.push(format!("Secret: {secret}"));
     }
+    lines.extend(super::common::commit_line(finding));
     if let Some(fix) = &finding.fix {
         lines.push(format!("Fix: {fix}"));
     }

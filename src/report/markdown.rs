@@ -159,14 +159,15 @@ fn finding_row(finding: &Finding) -> String {
 /// `file:line`, `file`, or the source: columns add noise in a table.
 fn short_place(finding: &Finding) -> String {
     let loc = &finding.location;
-    match (&loc.file, loc.line) {
+    let place = match (&loc.file, loc.line) {
         (Some(file), Some(line)) => format!("{file}:{line}"),
         (Some(file), None) => file.clone(),
         (None, _) => loc
             .source
             .clone()
             .unwrap_or_else(|| "(unknown)".to_string()),
-    }
+    };
+    super::common::with_commit(place, finding)
 }
 
 fn fixes(doc: &mut Doc, report: &Report) {

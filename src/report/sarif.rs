@@ -196,9 +196,16 @@ fn result(report: &Report, finding: &Finding, rule_index: Option<usize>) -> s::R
         .partial_fingerprints(fingerprints)
         .build();
     result.rule_index = rule_index.and_then(|i| i64::try_from(i).ok());
+    let mut extra = BTreeMap::new();
     if let Some(environment) = &finding.environment {
-        let mut extra = BTreeMap::new();
         extra.insert("environment".to_string(), json!(environment));
+    }
+    // SARIF's versionControlProvenance is per run (one revision); a finding's own commit goes
+    // in its property bag, with the same fields as the JSON report's `commit`.
+    if let Some(commit) = &finding.commit {
+        extra.insert("commit".to_string(), json!(commit));
+    }
+    if !extra.is_empty() {
         result.properties = Some(
             s::PropertyBag::builder()
                 .additional_properties(extra)
@@ -220,6 +227,7 @@ fn message_text(finding: &Finding) -> String {
     if let Some(secret) = &finding.secret {
         lines.push(format!("Secret: {secret}"));
     }
+    lines.extend(super::common::commit_line(finding));
     if let Some(fix) = &finding.fix {
         lines.push(format!("Fix: {fix}"));
     }

@@ -153,7 +153,7 @@ fn summary_line(report: &Report, verbose: u8) -> String {
         );
     }
     let suppressed = (s.baseline_suppressed + s.inline_suppressed) as u64;
-    format!(
+    let mut line = format!(
         "{}; {} scanned ({}); {}; {} suppressed ({} by baseline, {} inline)",
         severity_counts(s),
         plural(s.files_scanned, "file"),
@@ -162,7 +162,18 @@ fn summary_line(report: &Report, verbose: u8) -> String {
         plural(suppressed, "finding"),
         s.baseline_suppressed,
         s.inline_suppressed
-    )
+    );
+    if let Some(history) = &s.history {
+        let _ = write!(
+            line,
+            "; git history {}: {}, {} scanned ({})",
+            history.range,
+            plural(history.commits, "commit"),
+            plural(history.blobs_scanned, "blob"),
+            human_size(history.bytes_scanned)
+        );
+    }
+    line
 }
 
 #[cfg(test)]

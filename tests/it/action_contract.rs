@@ -5,7 +5,7 @@
 //! and SARIF copy are checked; action.yml and the Dockerfile are checked against what the code
 //! reads and the runner requires.
 
-use crate::common::{assert_no_leak, credgate_isolated, entra_secret, secret_tree, write};
+use crate::common::{self, assert_no_leak, credgate_isolated, entra_secret, secret_tree, write};
 use crate::dryrun_support::{jwt, serve, token_reply};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -144,6 +144,7 @@ fn action_yml_declares_what_credgate_reads_and_writes() {
             "expiry_warning_days",
             "fail_on",
             "format",
+            "history",
             "path",
             "sarif_file"
         ]
@@ -566,4 +567,67 @@ fn arguments_mean_the_command_line_even_inside_actions() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("credgate: no findings"));
+}
+
+/// The `history` input: on a pull_request event the action scans the pull request's commits by
+/// itself (`pr`, the default), `all` every commit on any event, `none` only the working tree.
+#[test]
+fn history_input_scans_the_pull_requests_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let git = |args: &[&str]| common::git(root, args);
+    git(&["init", "-q"]);
+    write(root, "README.md", "demo\n");
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "base"]);
+    let base = git(&["rev-parse", "HEAD"]);
+    write(
+        root,
+        "app.env",
+        &format!("AZURE_CLIENT_SECRET={}\n", entra_secret(77)),
+    );
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "add secret"]);
+    let leak = git(&["rev-parse", "HEAD"]);
+    git(&["rm", "-q", "app.env"]);
+    git(&["commit", "-q", "-m", "remove secret"]);
+    let head = git(&["rev-parse", "HEAD"]);
+    let events = tempfile::tempdir().unwrap();
+    let event = events.path().join("event.json");
+    std::fs::write(
+        &event,
+        format!(r#"{{"pull_request":{{"base":{{"sha":"{base}"}},"head":{{"sha":"{head}"}}}}}}"#),
+    )
+    .unwrap();
+    let pull_request = [
+        ("GITHUB_EVENT_NAME", "pull_request".to_string()),
+        ("GITHUB_EVENT_PATH", event.display().to_string()),
+    ];
+    let run = run_action(root, &[("command", "scan")], &pull_request);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let annotation = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("::error file=app.env"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(
+        annotation.contains(&format!("Commit: {leak}")),
+        "{annotation}"
+    );
+    let run = run_action(
+        root,
+        &[("command", "scan"), ("history", "none")],
+        &pull_request,
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    let push = [("GITHUB_EVENT_NAME", "push".to_string())];
+    let run = run_action(root, &[("command", "scan")], &push);
+    assert_eq!(
+        run.code,
+        Some(0),
+        "a push is no pull request: {}",
+        run.stdout
+    );
+    let run = run_action(root, &[("command", "scan"), ("history", "all")], &push);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
 }

@@ -1,6 +1,6 @@
 //! Whole-command tests of `credgate scan`, `baseline`, `rules`, `explain` and the exit codes.
 
-use crate::common::{self, credgate, secret_tree, write};
+use crate::common::{self, credgate, finding, secret_tree, write};
 use serde_json::Value;
 use std::path::Path;
 
@@ -31,15 +31,6 @@ fn rule_ids(json: &Value) -> Vec<String> {
         .collect();
     ids.sort();
     ids
-}
-
-fn finding<'a>(json: &'a Value, rule: &str) -> &'a Value {
-    json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule_id"] == rule)
-        .unwrap_or_else(|| panic!("no {rule} finding in {json:#}"))
 }
 
 #[test]

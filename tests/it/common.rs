@@ -95,6 +95,52 @@ pub fn secret_tree(root: &Path) -> Planted {
     }
 }
 
+/// Runs git in `dir` as a fixed author, with author and committer date `date` (so commit ids
+/// and reported dates are stable), and returns its trimmed standard output.
+pub fn git_dated(dir: &Path, args: &[&str], date: &str) -> String {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=Ada Lovelace",
+            "-c",
+            "user.email=ada@example.invalid",
+        ])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// [`git_dated`] on the first of March 2024.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    git_dated(dir, args, "2024-03-01T10:00:00+01:00")
+}
+
+/// The first finding of rule `rule` in a JSON report.
+pub fn finding<'a>(json: &'a serde_json::Value, rule: &str) -> &'a serde_json::Value {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == rule)
+        .unwrap_or_else(|| panic!("no {rule} finding in {json:#}"))
+}
+
 /// Writes a file, creating its folders.
 pub fn write(root: &Path, rel: &str, content: &str) {
     let path = root.join(rel);

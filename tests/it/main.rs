@@ -26,6 +26,7 @@ mod exfiltration;
 mod filesystem_faults;
 mod fuzz_regressions;
 mod gate_fail_closed;
+mod history;
 mod network_faults;
 mod precision;
 mod redaction;

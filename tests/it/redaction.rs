@@ -933,3 +933,115 @@ fn fail_closed_outputs_print_no_secret() {
         }
     }
 }
+
+/// Git history: secrets that exist only in old commits (a client secret, a storage key in a
+/// connection string, a private key, an Azure DevOps PAT) and one in a commit message, under
+/// `scan --history` and `baseline --history` in every format and verbosity, with the GitHub
+/// side files: no 12 characters of any of them anywhere.
+#[test]
+fn history_findings_print_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let git = |args: &[&str]| {
+        common::git(root, args);
+    };
+    let client = entra_secret(901);
+    let storage = common::storage_key(902);
+    let key = pem_key(903);
+    let ado = pat(904);
+    let in_message = entra_secret(905);
+    git(&["init", "-q"]);
+    write(
+        root,
+        "appsettings.json",
+        &format!("{{\"AzureAd\": {{\"ClientSecret\": \"{client}\"}}}}\n"),
+    );
+    write(root, "storage.env", &format!("CONN=DefaultEndpointsProtocol=https;AccountName=a;AccountKey={storage};EndpointSuffix=core.windows.net\n"));
+    write(root, "deploy/key.pem", &key);
+    write(root, "ado.env", &format!("AZURE_DEVOPS_PAT={ado}\n"));
+    git(&["add", "-A"]);
+    git(&[
+        "commit",
+        "-q",
+        "-m",
+        &format!("add config with {in_message}"),
+    ]);
+    for file in [
+        "appsettings.json",
+        "storage.env",
+        "deploy/key.pem",
+        "ado.env",
+    ] {
+        git(&["rm", "-q", file]);
+    }
+    write(root, "README.md", "clean\n");
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "remove config"]);
+    let check = LeakCheck::new(&[
+        ("client secret", client.as_str()),
+        ("storage key", storage.as_str()),
+        ("private key line", key.lines().nth(2).unwrap()),
+        ("ado pat", ado.as_str()),
+        ("secret in a commit message", in_message.as_str()),
+    ]);
+    let scratch = tempfile::tempdir().unwrap();
+    let mut reported = 0;
+    for command in ["scan", "baseline"] {
+        for format in FORMATS {
+            for verbosity in VERBOSITY {
+                let summary = scratch.path().join("summary.md");
+                let outputs = scratch.path().join("outputs.txt");
+                let file = scratch.path().join("report.out");
+                let _ = std::fs::remove_file(&file);
+                let mut cmd = credgate_isolated();
+                cmd.arg(command)
+                    .arg(root)
+                    .args(["--history", "--format", format])
+                    .env("GITHUB_STEP_SUMMARY", &summary)
+                    .env("GITHUB_OUTPUT", &outputs);
+                if command == "baseline" {
+                    cmd.arg("-o").arg(&file);
+                }
+                if let Some(v) = verbosity {
+                    cmd.arg(v);
+                }
+                let out = cmd.output().unwrap();
+                let label = format!("{command} --history --format {format} {verbosity:?}");
+                assert!(matches!(out.status.code(), Some(0 | 1)), "{label}");
+                let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+                check.assert_clean(&stdout, &format!("{label}: stdout"));
+                check.assert_clean(
+                    &String::from_utf8_lossy(&out.stderr),
+                    &format!("{label}: stderr"),
+                );
+                for side in [&summary, &outputs, &file] {
+                    if let Ok(text) = std::fs::read_to_string(side) {
+                        check.assert_clean(&text, &format!("{label}: {}", side.display()));
+                    }
+                }
+                if command == "scan" && *format == "json" {
+                    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+                    let with_commit = json["findings"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter(|f| f["commit"].is_object())
+                        .count();
+                    assert!(with_commit >= 4, "{label}: {json:#}");
+                    let summaries: Vec<&str> = json["findings"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter_map(|f| f["commit"]["summary"].as_str())
+                        .collect();
+                    assert!(
+                        summaries.iter().all(|s| s.starts_with("(withheld")),
+                        "{summaries:?}"
+                    );
+                    reported += with_commit;
+                }
+            }
+        }
+    }
+    assert!(reported > 0);
+}

@@ -131,6 +131,7 @@ struct Span {
 }
 
 /// A validated match waiting for overlap resolution.
+#[derive(Clone)]
 struct Found {
     rule: &'static Rule,
     precedence: u8,
@@ -147,8 +148,42 @@ struct Found {
 
 /// Scans one file. See [`super::scan_file`].
 pub fn scan(path: &str, bytes: &[u8]) -> FileScan {
+    let found = matches(FileKind::of_name(path), bytes);
+    if found.is_empty() {
+        return FileScan::default();
+    }
+    // The file's context (a test, vendored code, docs) matters only once something was found.
+    emit(path, bytes, FileKind::of(path), found)
+}
+
+/// Scans one content seen at several paths. See [`super::scan_paths`].
+pub fn scan_paths(paths: &[&str], bytes: &[u8]) -> Vec<FileScan> {
+    let mut by_name: Vec<(FileKind, Vec<Found>)> = Vec::new();
+    paths
+        .iter()
+        .map(|path| {
+            let kind = FileKind::of_name(path);
+            let at = match by_name.iter().position(|(k, _)| *k == kind) {
+                Some(at) => at,
+                None => {
+                    by_name.push((kind, matches(kind, bytes)));
+                    by_name.len() - 1
+                }
+            };
+            match by_name.get(at) {
+                Some((_, found)) if !found.is_empty() => {
+                    emit(path, bytes, FileKind::of(path), found.clone())
+                }
+                _ => FileScan::default(),
+            }
+        })
+        .collect()
+}
+
+/// Every validated match in `bytes` for a file of kind `file` (as far as its name tells),
+/// overlaps resolved: what the rules find before the path's context sets severities.
+fn matches(file: FileKind, bytes: &[u8]) -> Vec<Found> {
     let engine = &*ENGINE;
-    let file = FileKind::of_name(path);
     let regions = regions(engine, file, bytes);
     let mut found = Vec::new();
     for (index, spans) in regions.iter().enumerate() {
@@ -172,10 +207,9 @@ pub fn scan(path: &str, bytes: &[u8]) -> FileScan {
         }
     }
     if found.is_empty() {
-        return FileScan::default();
+        return found;
     }
-    // The file's context (a test, vendored code, docs) matters only once something was found.
-    emit(path, bytes, FileKind::of(path), resolve_overlaps(found))
+    resolve_overlaps(found)
 }
 
 fn slice(bytes: &[u8], start: usize, end: usize) -> &[u8] {

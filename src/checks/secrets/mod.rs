@@ -49,3 +49,11 @@ pub struct FileScan {
 pub fn scan_file(path: &str, bytes: &[u8]) -> FileScan {
     engine::scan(path, bytes)
 }
+
+/// Scans one content that was seen at several paths (a blob of git history, renamed or copied)
+/// and returns what [`scan_file`] would for each path, in order: the rules run once per kind of
+/// file name among the paths, not once per path, and only the context (test, docs, vendored)
+/// and the place are worked out per path.
+pub fn scan_paths(paths: &[&str], bytes: &[u8]) -> Vec<FileScan> {
+    engine::scan_paths(paths, bytes)
+}

@@ -54,6 +54,7 @@ function readInputs() {
     authorityHost: (tl.getInput('authorityHost', false) || '').trim() || undefined,
     allowUnreachable: boolInput('allowUnreachable', false),
     allowMissingCredentials: boolInput('allowMissingCredentials', false),
+    history: (tl.getInput('history', false) || 'pr').trim(),
     timeout: (tl.getInput('timeout', false) || '10').trim(),
     readPipelineVariables: boolInput('readPipelineVariables', true),
   };

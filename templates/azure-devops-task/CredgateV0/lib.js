@@ -9,6 +9,9 @@ const COMMANDS = ['check', 'scan', 'dry-run'];
 /** The values of credgate's `--fail-on`. */
 const FAIL_ON = ['error', 'warning', 'never'];
 
+/** The task's `history` input: a pull-request build's commits, every commit, or none. */
+const HISTORY = ['pr', 'all', 'none'];
+
 /** The reports the task can publish: input name and default (as in task.json), format, file. */
 const REPORTS = [
   { input: 'publishSummary', byDefault: true, format: 'markdown', file: 'credgate.md' },
@@ -44,6 +47,7 @@ function parseEnvironments(text) {
  * @property {string} [authorityHost]
  * @property {boolean} allowUnreachable
  * @property {boolean} [allowMissingCredentials] missing_credentials stays a warning with `--env`
+ * @property {string} [history] pr (default: a pull-request build's commits), all or none
  * @property {string} timeout seconds, as typed
  * @property {boolean} readPipelineVariables
  */
@@ -59,6 +63,9 @@ function validate(inputs) {
   }
   if (!FAIL_ON.includes(inputs.failOn)) {
     throw new UserError(`failOn must be one of ${FAIL_ON.join(', ')} (got "${inputs.failOn}")`);
+  }
+  if (inputs.history !== undefined && !HISTORY.includes(inputs.history)) {
+    throw new UserError(`history must be one of ${HISTORY.join(', ')} (got "${inputs.history}")`);
   }
   if (!/^[1-9][0-9]{0,4}$/.test(inputs.timeout)) {
     throw new UserError(`timeout must be a whole number of seconds (got "${inputs.timeout}")`);
@@ -94,6 +101,9 @@ function gateArgs(inputs, reports = []) {
   if (inputs.authorityHost) args.push('--authority-host', inputs.authorityHost);
   if (inputs.allowUnreachable) args.push('--allow-unreachable');
   if (inputs.allowMissingCredentials) args.push('--allow-missing-credentials');
+  // `pr` is what check and scan do by themselves in a pull-request build.
+  if (inputs.command !== 'dry-run' && inputs.history === 'all') args.push('--history');
+  if (inputs.command !== 'dry-run' && inputs.history === 'none') args.push('--no-history');
   if (inputs.command === 'check' && !inputs.readPipelineVariables) args.push('--no-remote');
   args.push('--format', 'azure-devops');
   for (const report of reports) args.push('--report', `${report.format}=${report.file}`);
@@ -182,6 +192,7 @@ function reportsFindings(line) {
 
 module.exports = {
   COMMANDS,
+  HISTORY,
   FAIL_ON,
   REPORTS,
   Result,

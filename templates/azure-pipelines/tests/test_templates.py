@@ -614,7 +614,8 @@ class SamplePipelineTest(unittest.TestCase):
         )
 
         scan_steps = stages[0]["jobs"][0]["steps"]
-        self.assertEqual(scan_steps[0], {"checkout": "self"})
+        # The whole history, so a pull request's commits are scanned too.
+        self.assertEqual(scan_steps[0], {"checkout": "self", "fetchDepth": 0})
         scan = bind_parameters(declared, scan_steps[1]["parameters"])
         self.assertEqual((scan["command"], scan["publishSarif"]), ("scan", True))
 

@@ -176,3 +176,12 @@ test('findings are recognised from credgate output lines', () => {
   assert.ok(!reportsFindings('##vso[task.complete result=Failed;]'));
   assert.ok(!reportsFindings('credgate: no findings (3 files scanned).'));
 });
+
+test('history: all and none become flags for check and scan, pr is the default', () => {
+  assert.ok(!gateArgs(inputs({ history: 'pr' })).some((a) => a.includes('history')));
+  assert.ok(gateArgs(inputs({ command: 'scan', history: 'all' })).includes('--history'));
+  assert.ok(gateArgs(inputs({ history: 'none' })).includes('--no-history'));
+  const dryRun = gateArgs(inputs({ command: 'dry-run', history: 'all' }));
+  assert.ok(!dryRun.includes('--history'), dryRun.join(' '));
+  assert.throws(() => validate(inputs({ history: 'everything' })), /history must be one of pr, all, none/);
+});

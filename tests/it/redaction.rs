@@ -705,6 +705,7 @@ fn debug_of_every_secret_holder_is_redacted() {
         required_roles: Vec::new(),
         scope: None,
         looked_for: Vec::new(),
+        key_vault: None,
     };
     shown.push(("Resolved", format!("{resolved:?}")));
     shown.push((

@@ -283,3 +283,116 @@ fn a_keyvault_host_that_is_not_loopback_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--keyvault-host"));
 }
+
+#[test]
+fn provider_and_terraform_references_are_read_and_a_crossed_vault_secret_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let (prod_secret, reader_secret) = (entra_secret(410), entra_secret(411));
+    // Production: the ASP.NET Key Vault configuration provider (`AzureAd--ClientSecret`).
+    write(
+        dir.path(),
+        "src/Api/appsettings.Production.json",
+        &format!(
+            r#"{{"KeyVaultName": "kv-prod", "AzureAd": {{"TenantId": "{TENANT}", "ClientId": "{PROD_APP}"}}}}"#
+        ),
+    );
+    // Staging: Terraform reads its secret from its vault, which holds production's secret.
+    write(
+        dir.path(),
+        "deploy/staging/main.tf",
+        &format!(
+            r#"
+data "azurerm_key_vault" "kv" {{
+  name                = "kv-stg"
+  resource_group_name = "rg-stg"
+}}
+
+data "azurerm_key_vault_secret" "sp" {{
+  name         = "sp-secret"
+  key_vault_id = data.azurerm_key_vault.kv.id
+}}
+
+provider "azuread" {{
+  tenant_id     = "{TENANT}"
+  client_id     = "{STAGING_APP}"
+  client_secret = data.azurerm_key_vault_secret.sp.value
+}}
+"#
+        ),
+    );
+    let token = vault_token();
+    let idp = entra(reader_secret.clone(), token.clone(), vec![(PROD_APP, prod_secret.clone())]);
+    let kv = key_vault(vec![
+        (
+            ("kv-prod.vault.azure.net", "/secrets/AzureAd--ClientSecret"),
+            VaultSecret::Value { value: prod_secret.clone(), exp: None, enabled: true },
+        ),
+        (
+            ("kv-stg.vault.azure.net", "/secrets/sp-secret"),
+            VaultSecret::Value { value: prod_secret.clone(), exp: None, enabled: true },
+        ),
+    ]);
+    let out = dry_run(dir.path(), &idp.url(), &kv.url(), &reader_secret, "json");
+    let report = json(&out.stdout);
+    assert_eq!(status_of(&report, "production"), "ok", "{report:#}");
+    assert_eq!(status_of(&report, "staging"), "invalid_secret", "{report:#}");
+    let failed = findings(&report, "dry-run-failed");
+    let staging = failed.iter().find(|f| f["environment"] == "staging").unwrap();
+    let text = staging.to_string();
+    assert!(text.contains("belongs to the production app"), "{text}");
+    assert!(text.contains("key-vault:kv-stg/sp-secret"), "{text}");
+    assert_eq!(kv.hits(), 2, "one request per distinct secret");
+    let leaks = LeakCheck::new(&[("vault token", token.as_str()), ("secret", prod_secret.as_str())]);
+    leaks.assert_clean(&String::from_utf8_lossy(&out.stdout), "json");
+    leaks.assert_clean(&String::from_utf8_lossy(&out.stderr), "stderr");
+}
+
+#[test]
+fn without_variables_the_logged_in_azure_cli_reads_the_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let prod_secret = entra_secret(412);
+    settings(
+        dir.path(),
+        "Production",
+        PROD_APP,
+        "@Microsoft.KeyVault(VaultName=kv-prod;SecretName=api)",
+    );
+    // What `az account get-access-token --resource https://vault.azure.net` prints after
+    // azure/login: the fake CLI answers only that exact question.
+    let token = vault_token();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let az = bin.join("az");
+    std::fs::write(
+        &az,
+        format!(
+            "#!/bin/sh\n[ \"$*\" = \"account get-access-token --resource https://vault.azure.net --output json\" ] || exit 1\n\
+             echo '{{\"accessToken\": \"{token}\", \"expiresOn\": \"2030-01-01 00:00:00.000000\", \"tenant\": \"{TENANT}\", \"tokenType\": \"Bearer\"}}'\n"
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let idp = entra(String::new(), String::new(), vec![(PROD_APP, prod_secret.clone())]);
+    let kv = key_vault(vec![(
+        ("kv-prod.vault.azure.net", "/secrets/api"),
+        VaultSecret::Value { value: prod_secret.clone(), exp: None, enabled: true },
+    )]);
+    let out = credgate_isolated()
+        .arg("dry-run")
+        .arg(dir.path())
+        .args(["--format", "json", "--timeout", "5", "--env", "production"])
+        .args(["--authority-host", &idp.url(), "--keyvault-host", &kv.url()])
+        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    assert_eq!(status_of(&report, "production"), "ok", "{report:#}");
+    assert_eq!(kv.hits(), 1);
+    let leaks = LeakCheck::new(&[("vault token", token.as_str()), ("secret", prod_secret.as_str())]);
+    leaks.assert_clean(&String::from_utf8_lossy(&out.stdout), "json");
+    leaks.assert_clean(&String::from_utf8_lossy(&out.stderr), "stderr");
+}

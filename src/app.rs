@@ -333,7 +333,11 @@ fn dry_run_options(args: &ScanArgs) -> Result<crate::dryrun::Options> {
             parse_user_endpoint(v).map_err(|e| anyhow::anyhow!("{flag}: {e}"))?;
         }
     }
-    let keyvault_host = match args.keyvault_host.as_deref().filter(|h| !h.trim().is_empty()) {
+    let keyvault_host = match args
+        .keyvault_host
+        .as_deref()
+        .filter(|h| !h.trim().is_empty())
+    {
         Some(v) => {
             let endpoint =
                 parse_user_endpoint(v).map_err(|e| anyhow::anyhow!("--keyvault-host: {e}"))?;

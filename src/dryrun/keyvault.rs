@@ -108,7 +108,10 @@ pub fn caller_from_env(
             &vars.certificate_path,
         )
     } else if let Some(f) = get(&vars.federated_token_file) {
-        (Credential::FederatedFile(PathBuf::from(f)), &vars.federated_token_file)
+        (
+            Credential::FederatedFile(PathBuf::from(f)),
+            &vars.federated_token_file,
+        )
     } else {
         let request_url = get("ACTIONS_ID_TOKEN_REQUEST_URL")?;
         let token = get("ACTIONS_ID_TOKEN_REQUEST_TOKEN")?;
@@ -189,16 +192,20 @@ pub async fn read_all(
         refs.dedup();
         refs
     };
-    if envs.iter().all(|r| r.key_vault.is_none() || r.credential.is_some()) {
+    if envs
+        .iter()
+        .all(|r| r.key_vault.is_none() || r.credential.is_some())
+    {
         return findings;
     }
     let deadline = Instant::now() + options.timeout;
     let mut tokens: BTreeMap<String, VaultToken> = BTreeMap::new();
-    for resource in wanted.iter().map(KeyVaultSecretRef::resource) {
-        if !tokens.contains_key(&resource) {
-            let token = vault_token(http, options, &resource, deadline).await;
-            tokens.insert(resource, token);
-        }
+    let mut resources: Vec<String> = wanted.iter().map(KeyVaultSecretRef::resource).collect();
+    resources.sort();
+    resources.dedup();
+    for resource in resources {
+        let token = vault_token(http, options, &resource, deadline).await;
+        tokens.insert(resource, token);
     }
     let mut reads = tokio::task::JoinSet::new();
     for reference in wanted {
@@ -246,7 +253,14 @@ pub async fn read_all(
         let reference = match &source.reference {
             Ok(reference) => reference,
             Err(e) => {
-                findings.push(unreadable(r, &source, None, &e.to_string(), Fix::Refused, None));
+                findings.push(unreadable(
+                    r,
+                    &source,
+                    None,
+                    &e.to_string(),
+                    Fix::Refused,
+                    None,
+                ));
                 continue;
             }
         };
@@ -255,9 +269,15 @@ pub async fn read_all(
             .and_then(|t| t.app_id.clone());
         match results.get(reference) {
             Some(Read::Value { secret, expires }) => {
-                if let Some(f) =
-                    expiry(r, reference, &source, secret, *expires, now, options.expiry_warning_days)
-                {
+                if let Some(f) = expiry(
+                    r,
+                    reference,
+                    &source,
+                    secret,
+                    *expires,
+                    now,
+                    options.expiry_warning_days,
+                ) {
                     findings.push(f);
                 }
                 r.credential = Some(Sourced {
@@ -317,7 +337,15 @@ async fn vault_token(
             let scope = format!("{resource}/.default");
             let phase = tokio::time::timeout_at(
                 deadline.into(),
-                token_phase(http, credential, &url, client_id.trim(), &scope, options, deadline),
+                token_phase(
+                    http,
+                    credential,
+                    &url,
+                    client_id.trim(),
+                    &scope,
+                    options,
+                    deadline,
+                ),
             )
             .await;
             let token = match phase {
@@ -335,7 +363,9 @@ async fn vault_token(
                         Verdict::Failed(d) => Err(format!(
                             "the caller ({origin}) got no token for {scope}: {}{}",
                             d.status,
-                            d.aadsts.map(|c| format!(" (AADSTS{c})")).unwrap_or_default()
+                            d.aadsts
+                                .map(|c| format!(" (AADSTS{c})"))
+                                .unwrap_or_default()
                         )),
                     },
                 },
@@ -439,7 +469,10 @@ async fn get_secret(
     reference: &KeyVaultSecretRef,
     token: &SecretValue,
 ) -> Read {
-    let base = host.map_or_else(|| format!("https://{}", reference.host()), |h| h.base.clone());
+    let base = host.map_or_else(
+        || format!("https://{}", reference.host()),
+        |h| h.base.clone(),
+    );
     let url = format!("{base}{}?api-version={API_VERSION}", reference.path());
     let mut request = http.get(url).bearer_auth(token.expose());
     if host.is_some() {
@@ -665,16 +698,26 @@ mod tests {
             200,
             br#"{"value":"v4lue","id":"https://kv.vault.azure.net/secrets/s/1","attributes":{"enabled":true,"exp":1700000000}}"#,
         );
-        assert!(matches!(ok, Read::Value { expires: Some(1_700_000_000), .. }));
-        assert!(unreadable_why(200, r#"{"value":"v","attributes":{"enabled":false}}"#)
-            .contains("disabled"));
+        assert!(matches!(
+            ok,
+            Read::Value {
+                expires: Some(1_700_000_000),
+                ..
+            }
+        ));
+        assert!(
+            unreadable_why(200, r#"{"value":"v","attributes":{"enabled":false}}"#)
+                .contains("disabled")
+        );
         assert!(unreadable_why(
             403,
             r#"{"error":{"code":"Forbidden","message":"Caller is not authorized","innererror":{"code":"ForbiddenByRbac"}}}"#
         )
         .contains("Forbidden/ForbiddenByRbac"));
-        assert!(unreadable_why(404, r#"{"error":{"code":"SecretNotFound","message":"x"}}"#)
-            .contains("no such secret"));
+        assert!(
+            unreadable_why(404, r#"{"error":{"code":"SecretNotFound","message":"x"}}"#)
+                .contains("no such secret")
+        );
         assert!(unreadable_why(401, "").contains("HTTP 401"));
         assert!(unreadable_why(503, "<html>").contains("HTTP 503"));
     }

@@ -402,7 +402,10 @@ fn vault_setting(parent: Option<&str>, key: &str) -> bool {
 /// secret from the vault, named after the configuration key with `--` for `:`
 /// (`AzureAd--ClientSecret`). The fact sits on the vault setting.
 fn key_vault_provider_secret(path: &str, settings: &[Setting], facts: &[Fact]) -> Option<Fact> {
-    if facts.iter().any(|f| matches!(f.field, Field::ClientSecret | Field::Certificate)) {
+    if facts
+        .iter()
+        .any(|f| matches!(f.field, Field::ClientSecret | Field::Certificate))
+    {
         return None;
     }
     let vault = settings.iter().find(|s| {
@@ -431,7 +434,10 @@ fn key_vault_provider_secret(path: &str, settings: &[Setting], facts: &[Fact]) -
         Ok(reference) => reference.to_reference_text(),
         // Kept as written, so the dry-run refuses it with the reason.
         Err(_) if vault.value.contains("://") => {
-            format!("SecretUri={}/secrets/{name}", vault.value.trim().trim_end_matches('/'))
+            format!(
+                "SecretUri={}/secrets/{name}",
+                vault.value.trim().trim_end_matches('/')
+            )
         }
         Err(_) => format!("VaultName={};SecretName={name}", vault.value.trim()),
     };

@@ -4,7 +4,11 @@
 //! vault names. Anything else is refused before a byte is sent.
 
 /// The Key Vault DNS suffixes of the Azure clouds: public, US Government, China.
-pub const VAULT_SUFFIXES: &[&str] = &["vault.azure.net", "vault.usgovcloudapi.net", "vault.azure.cn"];
+pub const VAULT_SUFFIXES: &[&str] = &[
+    "vault.azure.net",
+    "vault.usgovcloudapi.net",
+    "vault.azure.cn",
+];
 
 /// One secret in one vault, as a reference names it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -224,7 +228,10 @@ mod tests {
     fn sovereign_clouds_keep_their_suffix() {
         let r = ok("https://kv-gov.vault.usgovcloudapi.net/secrets/s");
         assert_eq!(r.resource(), "https://vault.usgovcloudapi.net");
-        assert_eq!(ok("https://kv-cn.vault.azure.cn/secrets/s").suffix, "vault.azure.cn");
+        assert_eq!(
+            ok("https://kv-cn.vault.azure.cn/secrets/s").suffix,
+            "vault.azure.cn"
+        );
     }
 
     #[test]
@@ -268,10 +275,16 @@ mod tests {
 
     #[test]
     fn provider_vaults_and_names() {
-        let r = in_vault("https://kv-prod.vault.azure.net/", &aspnet_secret_name("AzureAd:ClientSecret"))
-            .unwrap();
+        let r = in_vault(
+            "https://kv-prod.vault.azure.net/",
+            &aspnet_secret_name("AzureAd:ClientSecret"),
+        )
+        .unwrap();
         assert_eq!(r.source(), "key-vault:kv-prod/AzureAd--ClientSecret");
-        assert_eq!(in_vault("kv-prod", "s").unwrap().host(), "kv-prod.vault.azure.net");
+        assert_eq!(
+            in_vault("kv-prod", "s").unwrap().host(),
+            "kv-prod.vault.azure.net"
+        );
         assert!(in_vault("https://kv.example.com", "s").is_err());
         assert_eq!(
             parse(&r.to_reference_text()).unwrap(),

@@ -24,14 +24,24 @@ fn entra(reader_secret: String, vault_token: String, apps: Vec<(&'static str, St
             if scope == "https://vault.azure.net/.default" {
                 return token_reply(&vault_token);
             }
-            return entra_error(400, "invalid_scope", 70011, "The provided scope is not valid.");
+            return entra_error(
+                400,
+                "invalid_scope",
+                70011,
+                "The provided scope is not valid.",
+            );
         }
         if let Some((app, _)) = apps.iter().find(|(a, s)| *a == client && *s == secret) {
             return token_reply(&jwt(serde_json::json!({
                 "aud": "https://graph.microsoft.com", "appid": app, "tid": TENANT
             })));
         }
-        entra_error(401, "invalid_client", 7000215, "Invalid client secret provided.")
+        entra_error(
+            401,
+            "invalid_client",
+            7000215,
+            "Invalid client secret provided.",
+        )
     })
 }
 
@@ -66,10 +76,22 @@ fn dry_run(
     reader_secret: &str,
     format: &str,
 ) -> std::process::Output {
+    dry_run_with(dir, authority, vault, reader_secret, format, &[])
+}
+
+fn dry_run_with(
+    dir: &Path,
+    authority: &str,
+    vault: &str,
+    reader_secret: &str,
+    format: &str,
+    extra: &[&str],
+) -> std::process::Output {
     credgate_isolated()
         .arg("dry-run")
         .arg(dir)
         .args(["--format", format, "--timeout", "5", "--no-color"])
+        .args(extra)
         .args(["--authority-host", authority, "--keyvault-host", vault])
         .env("AZURE_TENANT_ID", TENANT)
         .env("AZURE_CLIENT_ID", READER_APP)
@@ -102,7 +124,11 @@ fn every_app_service_form_is_read_with_the_ci_identity_and_dry_run() {
         "@Microsoft.KeyVault(VaultName=kv-test;SecretName=gone)",
     );
     let token = vault_token();
-    let idp = entra(reader_secret.clone(), token.clone(), vec![(PROD_APP, prod_secret.clone())]);
+    let idp = entra(
+        reader_secret.clone(),
+        token.clone(),
+        vec![(PROD_APP, prod_secret.clone())],
+    );
     let kv = key_vault(vec![
         (
             ("kv-prod.vault.azure.net", "/secrets/AzureAd--ClientSecret"),
@@ -143,7 +169,10 @@ fn every_app_service_form_is_read_with_the_ci_identity_and_dry_run() {
         .filter(|s| s.form.get("client_id").map(String::as_str) == Some(READER_APP))
         .collect();
     assert_eq!(vault_asks.len(), 1, "{vault_asks:?}");
-    assert_eq!(vault_asks[0].form["scope"], "https://vault.azure.net/.default");
+    assert_eq!(
+        vault_asks[0].form["scope"],
+        "https://vault.azure.net/.default"
+    );
     // One request per secret, each with its vault's Host, the real path and an api-version.
     let mut hosts: Vec<(String, String)> = kv
         .seen()
@@ -158,25 +187,50 @@ fn every_app_service_form_is_read_with_the_ci_identity_and_dry_run() {
                 "kv-prod.vault.azure.net".to_string(),
                 "/secrets/AzureAd--ClientSecret?api-version=7.5".to_string()
             ),
-            ("kv-stg.vault.azure.net".into(), "/secrets/api-secret?api-version=7.5".into()),
-            ("kv-test.vault.azure.net".into(), "/secrets/gone?api-version=7.5".into()),
+            (
+                "kv-stg.vault.azure.net".into(),
+                "/secrets/api-secret?api-version=7.5".into()
+            ),
+            (
+                "kv-test.vault.azure.net".into(),
+                "/secrets/gone?api-version=7.5".into()
+            ),
         ]
     );
     let expiring = findings(&report, "secret-expiring");
     assert_eq!(expiring.len(), 1, "{report:#}");
     let message = expiring[0]["message"].as_str().unwrap();
-    assert!(message.contains("Key Vault") && message.contains("kv-prod/AzureAd--ClientSecret"), "{message}");
+    assert!(
+        message.contains("Key Vault") && message.contains("kv-prod/AzureAd--ClientSecret"),
+        "{message}"
+    );
     let unreadable = findings(&report, "keyvault-unreadable");
     assert_eq!(unreadable.len(), 2, "{report:#}");
-    let staging = unreadable.iter().find(|f| f["environment"] == "staging").unwrap();
+    let staging = unreadable
+        .iter()
+        .find(|f| f["environment"] == "staging")
+        .unwrap();
     let text = format!("{} {}", staging["message"], staging["fix"]);
-    for expected in ["kv-stg", "api-secret", READER_APP, "ForbiddenByRbac", "Key Vault Secrets User", "get"] {
+    for expected in [
+        "kv-stg",
+        "api-secret",
+        READER_APP,
+        "ForbiddenByRbac",
+        "Key Vault Secrets User",
+        "get",
+    ] {
         assert!(text.contains(expected), "{expected} missing: {text}");
     }
     assert_eq!(staging["severity"], "warning");
     assert_eq!(staging["file"], "src/Api/appsettings.Staging.json");
-    let test = unreadable.iter().find(|f| f["environment"] == "test").unwrap();
-    assert!(test["message"].as_str().unwrap().contains("SecretNotFound"), "{test:#}");
+    let test = unreadable
+        .iter()
+        .find(|f| f["environment"] == "test")
+        .unwrap();
+    assert!(
+        test["message"].as_str().unwrap().contains("SecretNotFound"),
+        "{test:#}"
+    );
     // Neither the vault token nor any secret reaches any output format.
     let leaks = LeakCheck::new(&[
         ("vault token", token.as_str()),
@@ -185,13 +239,34 @@ fn every_app_service_form_is_read_with_the_ci_identity_and_dry_run() {
     ]);
     leaks.assert_clean(&String::from_utf8_lossy(&out.stdout), "json");
     leaks.assert_clean(&String::from_utf8_lossy(&out.stderr), "stderr");
-    for format in ["text", "sarif", "github", "azure-devops", "junit", "markdown"] {
-        let out = dry_run(dir.path(), &idp.url(), &kv.url(), &reader_secret, format);
+    for format in [
+        "text",
+        "sarif",
+        "github",
+        "azure-devops",
+        "junit",
+        "markdown",
+    ] {
+        let report_dir = tempfile::tempdir().unwrap();
+        let file = report_dir.path().join("also.json");
+        let also = format!("json={}", file.display());
+        let out = dry_run_with(
+            dir.path(),
+            &idp.url(),
+            &kv.url(),
+            &reader_secret,
+            format,
+            &["-vv", "--report", &also],
+        );
         leaks.assert_clean(&String::from_utf8_lossy(&out.stdout), format);
         leaks.assert_clean(&String::from_utf8_lossy(&out.stderr), format);
+        leaks.assert_clean(&std::fs::read_to_string(&file).unwrap(), "--report json");
         if format == "text" {
             let text = String::from_utf8_lossy(&out.stdout);
-            assert!(text.contains("key-vault:kv-prod/AzureAd--ClientSecret"), "{text}");
+            assert!(
+                text.contains("key-vault:kv-prod/AzureAd--ClientSecret"),
+                "{text}"
+            );
         }
     }
 }
@@ -207,18 +282,27 @@ fn the_vault_refuses_a_token_for_another_audience() {
         "@Microsoft.KeyVault(SecretUri=https://kv-prod.vault.azure.net/secrets/s/)",
     );
     // The identity provider hands out a Graph token: the vault must say 401.
-    let graph_token = jwt(serde_json::json!({"aud": "https://graph.microsoft.com", "appid": READER_APP}));
+    let graph_token =
+        jwt(serde_json::json!({"aud": "https://graph.microsoft.com", "appid": READER_APP}));
     let idp = entra(reader_secret.clone(), graph_token, vec![]);
     let kv = key_vault(vec![(
         ("kv-prod.vault.azure.net", "/secrets/s"),
-        VaultSecret::Value { value: entra_secret(404), exp: None, enabled: true },
+        VaultSecret::Value {
+            value: entra_secret(404),
+            exp: None,
+            enabled: true,
+        },
     )]);
     let out = dry_run(dir.path(), &idp.url(), &kv.url(), &reader_secret, "json");
     let report = json(&out.stdout);
     assert_eq!(status_of(&report, "production"), "missing_credentials");
     let f = findings(&report, "keyvault-unreadable");
     assert_eq!(f.len(), 1, "{report:#}");
-    assert!(f[0]["message"].as_str().unwrap().contains("HTTP 401"), "{:#}", f[0]);
+    assert!(
+        f[0]["message"].as_str().unwrap().contains("HTTP 401"),
+        "{:#}",
+        f[0]
+    );
     assert_eq!(kv.hits(), 1);
 }
 
@@ -226,27 +310,58 @@ fn the_vault_refuses_a_token_for_another_audience() {
 fn a_disabled_secret_is_unreadable_and_an_expired_one_is_flagged() {
     let dir = tempfile::tempdir().unwrap();
     let (prod_secret, reader_secret) = (entra_secret(405), entra_secret(406));
-    settings(dir.path(), "Production", PROD_APP, "https://kv-prod.vault.azure.net/secrets/s");
-    settings(dir.path(), "Staging", STAGING_APP, "@Microsoft.KeyVault(VaultName=kv-stg;SecretName=off)");
-    let idp = entra(reader_secret.clone(), vault_token(), vec![(PROD_APP, prod_secret.clone())]);
+    settings(
+        dir.path(),
+        "Production",
+        PROD_APP,
+        "https://kv-prod.vault.azure.net/secrets/s",
+    );
+    settings(
+        dir.path(),
+        "Staging",
+        STAGING_APP,
+        "@Microsoft.KeyVault(VaultName=kv-stg;SecretName=off)",
+    );
+    let idp = entra(
+        reader_secret.clone(),
+        vault_token(),
+        vec![(PROD_APP, prod_secret.clone())],
+    );
     let kv = key_vault(vec![
         (
             ("kv-prod.vault.azure.net", "/secrets/s"),
-            VaultSecret::Value { value: prod_secret, exp: Some(now() - 86_400), enabled: true },
+            VaultSecret::Value {
+                value: prod_secret,
+                exp: Some(now() - 86_400),
+                enabled: true,
+            },
         ),
         (
             ("kv-stg.vault.azure.net", "/secrets/off"),
-            VaultSecret::Value { value: entra_secret(407), exp: None, enabled: false },
+            VaultSecret::Value {
+                value: entra_secret(407),
+                exp: None,
+                enabled: false,
+            },
         ),
     ]);
     let out = dry_run(dir.path(), &idp.url(), &kv.url(), &reader_secret, "json");
     let report = json(&out.stdout);
     assert_eq!(status_of(&report, "production"), "ok", "{report:#}");
     let expiring = findings(&report, "secret-expiring");
-    assert!(expiring[0]["message"].as_str().unwrap().contains("has expired"), "{report:#}");
+    assert!(
+        expiring[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("has expired"),
+        "{report:#}"
+    );
     assert_eq!(status_of(&report, "staging"), "missing_credentials");
     let off = findings(&report, "keyvault-unreadable");
-    assert!(off[0]["message"].as_str().unwrap().contains("disabled"), "{report:#}");
+    assert!(
+        off[0]["message"].as_str().unwrap().contains("disabled"),
+        "{report:#}"
+    );
 }
 
 #[test]
@@ -259,16 +374,29 @@ fn a_reference_outside_the_allow_list_gets_no_connection() {
         PROD_APP,
         "@Microsoft.KeyVault(SecretUri=https://kv-prod.vault.azure.net.evil.example/secrets/s/)",
     );
-    settings(dir.path(), "Staging", STAGING_APP, "@Microsoft.KeyVault(VaultName=1bad_name;SecretName=s)");
+    settings(
+        dir.path(),
+        "Staging",
+        STAGING_APP,
+        "@Microsoft.KeyVault(VaultName=1bad_name;SecretName=s)",
+    );
     let idp = recorder();
     let vault = recorder();
     let out = dry_run(dir.path(), &idp.url(), &vault.url(), &reader_secret, "json");
     let report = json(&out.stdout);
     assert_eq!(vault.connections(), 0);
-    assert_eq!(idp.connections(), 0, "no vault token is asked for a refused reference");
+    assert_eq!(
+        idp.connections(),
+        0,
+        "no vault token is asked for a refused reference"
+    );
     let f = findings(&report, "keyvault-unreadable");
     assert_eq!(f.len(), 2, "{report:#}");
-    assert!(f.iter().all(|f| f["message"].as_str().unwrap().contains("nothing was sent")), "{report:#}");
+    assert!(
+        f.iter()
+            .all(|f| f["message"].as_str().unwrap().contains("nothing was sent")),
+        "{report:#}"
+    );
 }
 
 #[test]
@@ -321,28 +449,50 @@ provider "azuread" {{
         ),
     );
     let token = vault_token();
-    let idp = entra(reader_secret.clone(), token.clone(), vec![(PROD_APP, prod_secret.clone())]);
+    let idp = entra(
+        reader_secret.clone(),
+        token.clone(),
+        vec![(PROD_APP, prod_secret.clone())],
+    );
     let kv = key_vault(vec![
         (
             ("kv-prod.vault.azure.net", "/secrets/AzureAd--ClientSecret"),
-            VaultSecret::Value { value: prod_secret.clone(), exp: None, enabled: true },
+            VaultSecret::Value {
+                value: prod_secret.clone(),
+                exp: None,
+                enabled: true,
+            },
         ),
         (
             ("kv-stg.vault.azure.net", "/secrets/sp-secret"),
-            VaultSecret::Value { value: prod_secret.clone(), exp: None, enabled: true },
+            VaultSecret::Value {
+                value: prod_secret.clone(),
+                exp: None,
+                enabled: true,
+            },
         ),
     ]);
     let out = dry_run(dir.path(), &idp.url(), &kv.url(), &reader_secret, "json");
     let report = json(&out.stdout);
     assert_eq!(status_of(&report, "production"), "ok", "{report:#}");
-    assert_eq!(status_of(&report, "staging"), "invalid_secret", "{report:#}");
+    assert_eq!(
+        status_of(&report, "staging"),
+        "invalid_secret",
+        "{report:#}"
+    );
     let failed = findings(&report, "dry-run-failed");
-    let staging = failed.iter().find(|f| f["environment"] == "staging").unwrap();
+    let staging = failed
+        .iter()
+        .find(|f| f["environment"] == "staging")
+        .unwrap();
     let text = staging.to_string();
     assert!(text.contains("belongs to the production app"), "{text}");
     assert!(text.contains("key-vault:kv-stg/sp-secret"), "{text}");
     assert_eq!(kv.hits(), 2, "one request per distinct secret");
-    let leaks = LeakCheck::new(&[("vault token", token.as_str()), ("secret", prod_secret.as_str())]);
+    let leaks = LeakCheck::new(&[
+        ("vault token", token.as_str()),
+        ("secret", prod_secret.as_str()),
+    ]);
     leaks.assert_clean(&String::from_utf8_lossy(&out.stdout), "json");
     leaks.assert_clean(&String::from_utf8_lossy(&out.stderr), "stderr");
 }
@@ -376,10 +526,18 @@ fn without_variables_the_logged_in_azure_cli_reads_the_vault() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let idp = entra(String::new(), String::new(), vec![(PROD_APP, prod_secret.clone())]);
+    let idp = entra(
+        String::new(),
+        String::new(),
+        vec![(PROD_APP, prod_secret.clone())],
+    );
     let kv = key_vault(vec![(
         ("kv-prod.vault.azure.net", "/secrets/api"),
-        VaultSecret::Value { value: prod_secret.clone(), exp: None, enabled: true },
+        VaultSecret::Value {
+            value: prod_secret.clone(),
+            exp: None,
+            enabled: true,
+        },
     )]);
     let out = credgate_isolated()
         .arg("dry-run")
@@ -392,7 +550,10 @@ fn without_variables_the_logged_in_azure_cli_reads_the_vault() {
     let report = json(&out.stdout);
     assert_eq!(status_of(&report, "production"), "ok", "{report:#}");
     assert_eq!(kv.hits(), 1);
-    let leaks = LeakCheck::new(&[("vault token", token.as_str()), ("secret", prod_secret.as_str())]);
+    let leaks = LeakCheck::new(&[
+        ("vault token", token.as_str()),
+        ("secret", prod_secret.as_str()),
+    ]);
     leaks.assert_clean(&String::from_utf8_lossy(&out.stdout), "json");
     leaks.assert_clean(&String::from_utf8_lossy(&out.stderr), "stderr");
 }

@@ -510,7 +510,11 @@ pub fn key_vault(secrets: Vec<((&str, &str), VaultSecret)>) -> StandIn {
         let audience = token
             .split('.')
             .nth(1)
-            .and_then(|p| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p).ok())
+            .and_then(|p| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(p)
+                    .ok()
+            })
             .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
             .and_then(|c| c["aud"].as_str().map(str::to_string));
         if audience.as_deref() != Some(VAULT_AUDIENCE) {
@@ -523,13 +527,26 @@ pub fn key_vault(secrets: Vec<((&str, &str), VaultSecret)>) -> StandIn {
             .and_then(|v| v.parse::<f32>().ok())
             .is_some_and(|v| v >= 7.5);
         if !version_ok {
-            return error(400, "BadParameter", None, "The 'api-version' query parameter is missing or unsupported.");
+            return error(
+                400,
+                "BadParameter",
+                None,
+                "The 'api-version' query parameter is missing or unsupported.",
+            );
         }
         let host = seen.host.clone().unwrap_or_default();
         let host = host.split(':').next().unwrap_or_default().to_string();
-        let name = path.trim_start_matches("/secrets/").split('/').next().unwrap_or_default();
+        let name = path
+            .trim_start_matches("/secrets/")
+            .split('/')
+            .next()
+            .unwrap_or_default();
         match secrets.get(&(host.clone(), format!("/secrets/{name}"))) {
-            Some(VaultSecret::Value { value, exp, enabled }) => Reply::json(
+            Some(VaultSecret::Value {
+                value,
+                exp,
+                enabled,
+            }) => Reply::json(
                 200,
                 serde_json::json!({
                     "value": value,

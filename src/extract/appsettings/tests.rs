@@ -577,7 +577,10 @@ fn the_key_vault_configuration_provider_supplies_the_secret() {
         "{{\"KeyVaultUri\": \"https://kv.contoso.com\", \"AzureAd\": {{\"ClientId\": \"{CLIENT}\"}}}}"
     );
     let refs = key_vault_refs(&run("appsettings.json", &evil));
-    assert_eq!(refs[0].0, "SecretUri=https://kv.contoso.com/secrets/AzureAd--ClientSecret");
+    assert_eq!(
+        refs[0].0,
+        "SecretUri=https://kv.contoso.com/secrets/AzureAd--ClientSecret"
+    );
     assert!(crate::extract::keyvault::parse(&refs[0].0).is_err());
 }
 

@@ -62,6 +62,15 @@ fn vault_token() -> String {
     )
 }
 
+/// Neither standard output nor standard error holds any of the secrets.
+fn assert_quiet(leaks: &LeakCheck, out: &std::process::Output, what: &str) {
+    leaks.assert_clean(&String::from_utf8_lossy(&out.stdout), what);
+    leaks.assert_clean(
+        &String::from_utf8_lossy(&out.stderr),
+        &format!("{what} stderr"),
+    );
+}
+
 fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -237,8 +246,7 @@ fn every_app_service_form_is_read_with_the_ci_identity_and_dry_run() {
         ("production secret", prod_secret.as_str()),
         ("reader secret", reader_secret.as_str()),
     ]);
-    leaks.assert_clean(&String::from_utf8_lossy(&out.stdout), "json");
-    leaks.assert_clean(&String::from_utf8_lossy(&out.stderr), "stderr");
+    assert_quiet(&leaks, &out, "json");
     for format in [
         "text",
         "sarif",
@@ -258,8 +266,7 @@ fn every_app_service_form_is_read_with_the_ci_identity_and_dry_run() {
             format,
             &["-vv", "--report", &also],
         );
-        leaks.assert_clean(&String::from_utf8_lossy(&out.stdout), format);
-        leaks.assert_clean(&String::from_utf8_lossy(&out.stderr), format);
+        assert_quiet(&leaks, &out, format);
         leaks.assert_clean(&std::fs::read_to_string(&file).unwrap(), "--report json");
         if format == "text" {
             let text = String::from_utf8_lossy(&out.stdout);
@@ -493,8 +500,7 @@ provider "azuread" {{
         ("vault token", token.as_str()),
         ("secret", prod_secret.as_str()),
     ]);
-    leaks.assert_clean(&String::from_utf8_lossy(&out.stdout), "json");
-    leaks.assert_clean(&String::from_utf8_lossy(&out.stderr), "stderr");
+    assert_quiet(&leaks, &out, "json");
 }
 
 #[test]
@@ -554,6 +560,5 @@ fn without_variables_the_logged_in_azure_cli_reads_the_vault() {
         ("vault token", token.as_str()),
         ("secret", prod_secret.as_str()),
     ]);
-    leaks.assert_clean(&String::from_utf8_lossy(&out.stdout), "json");
-    leaks.assert_clean(&String::from_utf8_lossy(&out.stderr), "stderr");
+    assert_quiet(&leaks, &out, "json");
 }

@@ -55,6 +55,7 @@ fn main() {
                     required_roles: vec![],
                     scope: None,
                     looked_for: vec![],
+                    key_vault: None,
                 }
             })
             .collect()

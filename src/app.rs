@@ -392,6 +392,21 @@ fn dry_run_options(args: &ScanArgs) -> Result<crate::dryrun::Options> {
             parse_user_endpoint(v).map_err(|e| anyhow::anyhow!("{flag}: {e}"))?;
         }
     }
+    let keyvault_host = match args
+        .keyvault_host
+        .as_deref()
+        .filter(|h| !h.trim().is_empty())
+    {
+        Some(v) => {
+            let endpoint =
+                parse_user_endpoint(v).map_err(|e| anyhow::anyhow!("--keyvault-host: {e}"))?;
+            if !crate::dryrun::authority::is_loopback(&endpoint.host) {
+                bail!("--keyvault-host: only a loopback address is accepted (a local stand-in), not `{}`", endpoint.host);
+            }
+            Some(endpoint)
+        }
+        None => None,
+    };
     Ok(crate::dryrun::Options {
         authority_host,
         graph_host: args.graph_host.clone(),
@@ -403,7 +418,33 @@ fn dry_run_options(args: &ScanArgs) -> Result<crate::dryrun::Options> {
         legacy_rs256: args.legacy_rs256,
         selected: !args.environments.is_empty(),
         allow_missing_credentials: args.allow_missing_credentials,
+        key_vault: crate::dryrun::keyvault::KeyVaultOptions {
+            host: keyvault_host,
+            caller: None,
+            azure_cli: true,
+        },
     })
+}
+
+/// The identity that reads Key Vault: `[keyvault]` variables, else the azure-identity ones
+/// when no single `--env` makes them that environment's own (docs/design.md step 3).
+fn key_vault_caller(
+    config: &Config,
+    lookup: crate::dryrun::credentials::EnvLookup<'_>,
+    single: bool,
+) -> Option<crate::dryrun::keyvault::Caller> {
+    use crate::dryrun::keyvault::{caller_from_env, CallerVariables};
+    let k = &config.keyvault;
+    let d = CallerVariables::default();
+    let pick = |v: &Option<String>, default: String| v.clone().unwrap_or(default);
+    let vars = CallerVariables {
+        tenant_id: pick(&k.tenant_id_env, d.tenant_id),
+        client_id: pick(&k.client_id_env, d.client_id),
+        client_secret: pick(&k.client_secret_env, d.client_secret),
+        certificate_path: pick(&k.certificate_path_env, d.certificate_path),
+        federated_token_file: pick(&k.federated_token_file_env, d.federated_token_file),
+    };
+    caller_from_env(lookup, &vars, single && !k.names_any())
 }
 
 /// Runs the dry-run over the scanned inventory and merges it into the report: `check` keeps the
@@ -470,7 +511,9 @@ fn with_dry_run(
         })
         .unzip();
     fill_matrix(&mut report, &plans);
-    let outcome = crate::dryrun::run_blocking(plans, options)?;
+    let mut options = options.clone();
+    options.key_vault.caller = key_vault_caller(config, &lookup, selected.len() == 1);
+    let outcome = crate::dryrun::run_blocking(plans, &options)?;
     let mut raw = outcome.findings.clone();
     // A credential variable set to nothing usable was skipped: say so, by name.
     raw.extend(unset.iter().flatten().map(credentials::UnsetVariable::note));

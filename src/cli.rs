@@ -172,6 +172,10 @@ pub struct ScanArgs {
     /// Warn when Graph says the secret in use expires within this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub expiry_warning_days: u32,
+    /// Send every Key Vault request to this loopback address (tests), keeping the path and
+    /// `Host: {vault}.vault.azure.net`.
+    #[arg(long, value_name = "URL")]
+    pub keyvault_host: Option<String>,
     /// Microsoft Graph base URL for the look-ups after a token (https, or http to loopback).
     #[arg(long, value_name = "URL")]
     pub graph_host: Option<String>,

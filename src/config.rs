@@ -31,6 +31,44 @@ pub struct Config {
     /// Apps that several environments legitimately share (e.g. one multi-tenant app).
     #[serde(default)]
     pub shared_apps: Vec<SharedAppConfig>,
+    /// The variables holding the identity that reads Key Vault, when they are not the
+    /// azure-identity ones.
+    #[serde(default)]
+    pub keyvault: KeyVaultConfig,
+}
+
+/// `[keyvault]`: which variables hold the CI identity that reads the secrets Key Vault
+/// references point at (default: `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`,
+/// `AZURE_CLIENT_CERTIFICATE_PATH`, `AZURE_FEDERATED_TOKEN_FILE`). Named variables are the
+/// reader even with one `--env`.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyVaultConfig {
+    /// The reader's tenant id variable.
+    pub tenant_id_env: Option<String>,
+    /// The reader's client id variable.
+    pub client_id_env: Option<String>,
+    /// The reader's client secret variable.
+    pub client_secret_env: Option<String>,
+    /// The reader's certificate path variable.
+    pub certificate_path_env: Option<String>,
+    /// The reader's federated token file variable.
+    pub federated_token_file_env: Option<String>,
+}
+
+impl KeyVaultConfig {
+    /// Whether any variable is named.
+    pub fn names_any(&self) -> bool {
+        [
+            &self.tenant_id_env,
+            &self.client_id_env,
+            &self.client_secret_env,
+            &self.certificate_path_env,
+            &self.federated_token_file_env,
+        ]
+        .iter()
+        .any(|v| v.is_some())
+    }
 }
 
 /// `[environments.<name>]`: declares an environment (so its folder and file-name parts are

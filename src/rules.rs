@@ -88,7 +88,8 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo { id: "dry-run-clock-skew", severity: Warning, family: DryRun, description: "The local clock differs from the authority's by more than 5 minutes." },
     RuleInfo { id: "dry-run-token-mismatch", severity: Error, family: DryRun, description: "The token's appid or tid differ from the configured client or tenant id." },
     RuleInfo { id: "dry-run-missing-role", severity: Error, family: DryRun, description: "The token lacks an app role that the configuration requires." },
-    RuleInfo { id: "secret-expiring", severity: Warning, family: DryRun, description: "Graph says the secret in use expires within the warning window." },
+    RuleInfo { id: "secret-expiring", severity: Warning, family: DryRun, description: "Graph or Key Vault says the secret in use expires within the warning window." },
+    RuleInfo { id: "keyvault-unreadable", severity: Warning, family: DryRun, description: "An environment's secret is a Key Vault reference the CI identity could not read; it was not dry-run." },
     RuleInfo { id: "remote-source", severity: Warning, family: Input, description: "A CI platform's variables could not be read (token rejected, permission missing, rate limit); the rules ran without them." },
     RuleInfo { id: "history-incomplete", severity: Warning, family: Input, description: "The git history asked for (a pull request's commits, --history) is not all in the clone (a shallow clone, a missing base); what is missing was not scanned." },
 ];

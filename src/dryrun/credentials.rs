@@ -36,6 +36,13 @@ pub enum Origin {
     File(Location),
     /// GitHub Actions' OIDC token endpoint.
     GithubOidc,
+    /// A Key Vault secret (`key-vault:{vault}/{name}`) that a repository file references.
+    KeyVault {
+        /// `key-vault:{vault}/{name}`.
+        source: String,
+        /// Where the reference is written.
+        reference: Location,
+    },
 }
 
 impl Origin {
@@ -49,13 +56,14 @@ impl Origin {
                 _ => loc.to_string(),
             },
             Origin::GithubOidc => "github-oidc (ACTIONS_ID_TOKEN_REQUEST_URL)".into(),
+            Origin::KeyVault { source, .. } => source.clone(),
         }
     }
 
     /// The place a finding about this value points at.
     pub fn location(&self) -> Location {
         match self {
-            Origin::File(loc) => loc.clone(),
+            Origin::File(loc) | Origin::KeyVault { reference: loc, .. } => loc.clone(),
             Origin::Config(key) => {
                 Location::source(format!("{}:{key}", crate::config::DEFAULT_FILE))
             }
@@ -130,6 +138,9 @@ pub struct Resolved {
     pub scope: Option<String>,
     /// What was looked for, for the `missing_credentials` note.
     pub looked_for: Vec<String>,
+    /// The environment's secret as a Key Vault reference, read by the dry-run when nothing
+    /// above found a credential.
+    pub key_vault: Option<super::keyvault::KeyVaultSource>,
 }
 
 /// The variables of the azure-identity convention, in the order they are tried.
@@ -411,12 +422,26 @@ pub fn resolve(
         .or_else(|| plain_fact(own, base, Field::ClientId))
         .or_else(|| own_placeholder_id(own, Field::ClientId));
     let mut committed = false;
+    let mut key_vault = None;
     if credential.is_none() {
-        credential = secret_fact(own)
-            .or_else(|| secret_fact(base))
-            .or_else(|| own_placeholder_secret(own));
-        committed = credential.is_some();
-        looked_for.push("literal secrets in the repository's files".into());
+        // The environment's own value first (a Key Vault reference or a literal), then the
+        // base configuration's; a Key Vault reference is read by the dry-run.
+        for facts in [own, base] {
+            key_vault = vault_reference(facts);
+            if key_vault.is_some() {
+                looked_for.push("the Key Vault secret its configuration references".into());
+                break;
+            }
+            credential = secret_fact(facts);
+            if credential.is_some() {
+                break;
+            }
+        }
+        if key_vault.is_none() {
+            credential = credential.or_else(|| own_placeholder_secret(own));
+            committed = credential.is_some();
+            looked_for.push("literal secrets in the repository's files".into());
+        }
     }
     let redirect_uris = own
         .iter()
@@ -440,6 +465,7 @@ pub fn resolve(
         required_roles: config.map(|c| c.required_roles.clone()).unwrap_or_default(),
         scope: config.and_then(|c| c.scope.clone()),
         looked_for,
+        key_vault,
     };
     (resolved, unset)
 }
@@ -711,6 +737,22 @@ fn own_placeholder_secret(own: &[Fact]) -> Option<Sourced<Credential>> {
                     Credential::Secret(s.clone()),
                     Origin::File(f.location.clone()),
                 ))
+            }
+            _ => None,
+        })
+}
+
+/// The first Key Vault reference among the facts' client secrets, parsed (or refused).
+fn vault_reference(facts: &[Fact]) -> Option<super::keyvault::KeyVaultSource> {
+    facts
+        .iter()
+        .filter(|f| f.field == Field::ClientSecret)
+        .find_map(|f| match &f.value {
+            FactValue::Reference { kind, name } if kind == "key-vault" => {
+                Some(super::keyvault::KeyVaultSource {
+                    reference: crate::extract::keyvault::parse(name),
+                    location: f.location.clone(),
+                })
             }
             _ => None,
         })

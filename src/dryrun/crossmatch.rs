@@ -130,6 +130,7 @@ mod tests {
             required_roles: vec![],
             scope: None,
             looked_for: vec![],
+            key_vault: None,
         }
     }
 

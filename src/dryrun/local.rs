@@ -208,6 +208,7 @@ mod tests {
             required_roles: vec![],
             scope: None,
             looked_for: vec![],
+            key_vault: None,
         };
         let found = rejections(&r);
         assert_eq!(found.len(), 1);

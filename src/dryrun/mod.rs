@@ -15,6 +15,7 @@ pub mod diagnose;
 pub mod federated;
 pub mod findings;
 pub mod graph;
+pub mod keyvault;
 pub mod local;
 pub mod lookups;
 pub mod run;

@@ -41,6 +41,8 @@ pub struct Options {
     pub selected: bool,
     /// `--allow-missing-credentials`: `missing_credentials` stays a warning with `--env`.
     pub allow_missing_credentials: bool,
+    /// Reading secrets that are Key Vault references: the reader and `--keyvault-host`.
+    pub key_vault: super::keyvault::KeyVaultOptions,
 }
 
 impl Default for Options {
@@ -56,6 +58,7 @@ impl Default for Options {
             legacy_rs256: false,
             selected: false,
             allow_missing_credentials: false,
+            key_vault: super::keyvault::KeyVaultOptions::default(),
         }
     }
 }
@@ -82,8 +85,8 @@ pub fn run_blocking(envs: Vec<Resolved>, options: &Options) -> anyhow::Result<Ou
 }
 
 /// One environment's run, before the cross-match.
-struct EnvRun {
-    status: String,
+pub(super) struct EnvRun {
+    pub(super) status: String,
     failure: Option<Diagnosis>,
     details: Vec<String>,
     findings: Vec<Finding>,
@@ -116,8 +119,11 @@ impl EnvRun {
 }
 
 /// Runs every environment concurrently and assembles the outcome.
-pub async fn run(envs: Vec<Resolved>, options: &Options) -> anyhow::Result<Outcome> {
+pub async fn run(mut envs: Vec<Resolved>, options: &Options) -> anyhow::Result<Outcome> {
     let http = client::http_client()?;
+    // Secrets that are Key Vault references are read first (each once), so every later step,
+    // cross-match included, sees them like any other secret.
+    let vault_findings = super::keyvault::read_all(&mut envs, &http, options).await;
     let envs = Arc::new(envs);
     let options = Arc::new(options.clone());
     let permits = Arc::new(Semaphore::new(options.concurrency.max(1)));
@@ -158,7 +164,9 @@ pub async fn run(envs: Vec<Resolved>, options: &Options) -> anyhow::Result<Outco
         .into_iter()
         .map(|r| r.unwrap_or_else(|| EnvRun::new("unexpected")))
         .collect();
-    Ok(assemble(&envs, runs, &options))
+    let mut outcome = assemble(&envs, runs, &options);
+    outcome.findings.extend(vault_findings);
+    Ok(outcome)
 }
 
 /// The report rows and findings, with one clock-skew warning at most.
@@ -325,13 +333,13 @@ fn add_subject(run: &mut EnvRun, subject: Option<String>) {
     }
 }
 
-struct PhaseResult {
-    answer: Result<Answer, Box<EnvRun>>,
-    subject: Option<String>,
+pub(super) struct PhaseResult {
+    pub(super) answer: Result<Answer, Box<EnvRun>>,
+    pub(super) subject: Option<String>,
 }
 
 /// Builds the proof (secret, certificate assertion, federated token) and sends the request.
-async fn token_phase(
+pub(super) async fn token_phase(
     http: &reqwest::Client,
     credential: &Credential,
     url: &str,

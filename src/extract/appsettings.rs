@@ -251,6 +251,9 @@ impl<'t, 'a> Walker<'t, 'a> {
             None => return false,
         };
         let normalized = keys::normalize(key);
+        if vault_setting(parents.last().map(|p| p.as_ref()), key) {
+            return true;
+        }
         if PUBLIC_URL_KEYS.contains(&normalized.as_str())
             || (parents.is_empty() && normalized == "urls")
             || is_kestrel_url(&self.stack)
@@ -364,7 +367,90 @@ fn facts_from_settings(path: &str, settings: &[Setting]) -> Vec<Fact> {
     for members in &groups {
         facts.extend(credential_description(path, members));
     }
+    facts.extend(key_vault_provider_secret(path, settings, &facts));
     facts
+}
+
+/// Keys (normalised, the parent's name joined to the key's) that name the vault the ASP.NET
+/// Key Vault configuration provider loads (`KeyVaultName`, `KeyVault:VaultUri`,
+/// `AzureKeyVault:Endpoint`, …).
+const VAULT_KEYS: &[&str] = &[
+    "keyvaultname",
+    "keyvaulturi",
+    "keyvaulturl",
+    "keyvaultendpoint",
+    "keyvaultvaultname",
+    "keyvaultvaulturi",
+    "keyvaultvaulturl",
+    "azurekeyvaultname",
+    "azurekeyvaulturi",
+    "azurekeyvaulturl",
+    "azurekeyvaultendpoint",
+    "azurekeyvaultvaulturi",
+    "azurekeyvaultvaultname",
+];
+
+/// Whether `parent:key` names the provider's vault.
+fn vault_setting(parent: Option<&str>, key: &str) -> bool {
+    let own = keys::normalize(key);
+    let joined = format!("{}{own}", parent.map(keys::normalize).unwrap_or_default());
+    VAULT_KEYS.contains(&own.as_str()) || VAULT_KEYS.contains(&joined.as_str())
+}
+
+/// The ASP.NET Key Vault configuration provider: a file that names a vault (a literal name or
+/// URI) and configures an app (`AzureAd:ClientId`) without a client secret of its own gets its
+/// secret from the vault, named after the configuration key with `--` for `:`
+/// (`AzureAd--ClientSecret`). The fact sits on the vault setting.
+fn key_vault_provider_secret(path: &str, settings: &[Setting], facts: &[Fact]) -> Option<Fact> {
+    if facts
+        .iter()
+        .any(|f| matches!(f.field, Field::ClientSecret | Field::Certificate))
+    {
+        return None;
+    }
+    let vault = settings.iter().find(|s| {
+        credential_group(&s.path).is_none()
+            && vault_setting(
+                s.parents_and_key().0.last().map(String::as_str),
+                s.parents_and_key().1,
+            )
+            && value::classify(&s.value) == value::ValueKind::Literal
+    })?;
+    let client = settings.iter().find(|s| {
+        let (parents, key) = s.parents_and_key();
+        let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
+        credential_group(&s.path).is_none()
+            && keys::field_for_key(&parents, key) == Some(Field::ClientId)
+    })?;
+    let (parents, _) = client.parents_and_key();
+    let key_path = parents
+        .iter()
+        .map(String::as_str)
+        .chain(["ClientSecret"])
+        .collect::<Vec<_>>()
+        .join(":");
+    let name = super::keyvault::aspnet_secret_name(&key_path);
+    let text = match super::keyvault::in_vault(&vault.value, &name) {
+        Ok(reference) => reference.to_reference_text(),
+        // Kept as written, so the dry-run refuses it with the reason.
+        Err(_) if vault.value.contains("://") => {
+            format!(
+                "SecretUri={}/secrets/{name}",
+                vault.value.trim().trim_end_matches('/')
+            )
+        }
+        Err(_) => format!("VaultName={};SecretName={name}", vault.value.trim()),
+    };
+    Some(Fact {
+        environment: None,
+        field: Field::ClientSecret,
+        value: FactValue::Reference {
+            kind: "key-vault".into(),
+            name: text,
+        },
+        location: Location::file(path, vault.line, vault.column).with_end_column(vault.end_column),
+        source: SOURCE.to_string(),
+    })
 }
 
 /// `Instance` joined with the section's `TenantId` (or `Domain`) when both are literal.

@@ -15,6 +15,7 @@ pub mod dotenv;
 pub mod github_workflow;
 pub mod json_syntax;
 pub mod keys;
+pub mod keyvault;
 pub mod kind;
 pub mod offsets;
 pub mod properties;

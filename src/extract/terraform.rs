@@ -28,6 +28,7 @@ use hcl_edit::expr::{Expression, Object, ObjectKey};
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::template::{Element, Template};
 use hcl_edit::Span;
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// The extractor's name in `Fact::source`.
@@ -189,6 +190,7 @@ pub fn extract(path: &str, text: &str) -> FileFacts {
     };
     walker.body(&body, &mut Vec::new());
     out.facts = walker.facts;
+    resolve_key_vault_data(&mut out.facts, &key_vault_secrets(&body, text));
     out.facts
         .sort_by_key(|f| (f.location.line, f.location.column));
     out
@@ -360,6 +362,69 @@ impl Walker<'_> {
         let (line, _) = self.index.position(start);
         let (end_line, end_column) = self.index.position(end);
         (line == end_line).then_some(end_column)
+    }
+}
+
+/// `data "azurerm_key_vault_secret" "<label>"` blocks whose secret name and vault are literals
+/// in this file (the vault as a literal resource id, or as `data.azurerm_key_vault.<l>.id` of a
+/// `data "azurerm_key_vault"` with a literal `name`): label → the Key Vault reference text.
+/// The azurerm provider's cloud is not read: the public cloud's vault host is assumed.
+fn key_vault_secrets(body: &Body, text: &str) -> HashMap<String, String> {
+    let data = |kind: &'static str| {
+        body.blocks().filter_map(move |b| {
+            let labels: Vec<&str> = b.labels.iter().map(|l| l.as_str()).collect();
+            match (b.ident.as_str(), labels.as_slice()) {
+                ("data", [k, label]) if *k == kind => Some((label.to_string(), b)),
+                _ => None,
+            }
+        })
+    };
+    let attr = |b: &Block, key: &str| {
+        b.body
+            .get_attribute(key)
+            .and_then(|a| literal(text, &a.value))
+            .map(|(v, _)| v)
+    };
+    let vaults: HashMap<String, String> = data("azurerm_key_vault")
+        .filter_map(|(label, b)| Some((label, attr(b, "name")?)))
+        .collect();
+    data("azurerm_key_vault_secret")
+        .filter_map(|(label, b)| {
+            let name = attr(b, "name")?;
+            let id = b.body.get_attribute("key_vault_id")?;
+            let vault = match literal(text, &id.value) {
+                Some((id, _)) => id
+                    .rsplit_once("/providers/Microsoft.KeyVault/vaults/")
+                    .map(|(_, v)| v.trim_end_matches('/').to_string())?,
+                None => {
+                    let span = id.value.span()?;
+                    let written = text.get(span)?.trim();
+                    let l = written
+                        .strip_prefix("data.azurerm_key_vault.")?
+                        .strip_suffix(".id")?;
+                    vaults.get(l)?.clone()
+                }
+            };
+            Some((label, format!("VaultName={vault};SecretName={name}")))
+        })
+        .collect()
+}
+
+/// Turns `data.azurerm_key_vault_secret.<label>.value` references into Key Vault references.
+fn resolve_key_vault_data(facts: &mut [Fact], secrets: &HashMap<String, String>) {
+    for fact in facts.iter_mut() {
+        let FactValue::Reference { kind, name } = &fact.value else {
+            continue;
+        };
+        let label = name
+            .strip_prefix("data.azurerm_key_vault_secret.")
+            .and_then(|n| n.strip_suffix(".value"));
+        if let (true, Some(reference)) = (kind == "terraform", label.and_then(|l| secrets.get(l))) {
+            fact.value = FactValue::Reference {
+                kind: "key-vault".into(),
+                name: reference.clone(),
+            };
+        }
     }
 }
 

@@ -16,6 +16,8 @@ pub struct Seen {
     pub path: String,
     pub form: HashMap<String, String>,
     pub authorization: Option<String>,
+    /// The `Host` header (a Key Vault stand-in serves several vaults by it).
+    pub host: Option<String>,
 }
 
 /// One answer.
@@ -108,6 +110,10 @@ pub fn serve(handler: impl Fn(&Seen, usize) -> Reply + Send + Sync + 'static) ->
                     form: parse_form(&body),
                     authorization: headers
                         .get("authorization")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string),
+                    host: headers
+                        .get("host")
                         .and_then(|v| v.to_str().ok())
                         .map(str::to_string),
                 };
@@ -451,4 +457,116 @@ pub fn convention_vars(
         (format!("{up}_AZURE_CLIENT_ID"), client.to_string()),
         (format!("AZURE_CLIENT_SECRET_{up}"), secret.to_string()),
     ]
+}
+
+/// A secret as a Key Vault stand-in holds it.
+#[derive(Clone, Debug)]
+pub enum VaultSecret {
+    /// Served with `value`, `id` and `attributes` (`exp` in seconds since the epoch).
+    Value {
+        value: String,
+        exp: Option<i64>,
+        enabled: bool,
+    },
+    /// 403 with this `innererror` code (`ForbiddenByRbac`, `ForbiddenByPolicy`, `AccessDenied`).
+    Forbidden(&'static str),
+}
+
+/// The audience a Key Vault token must carry.
+pub const VAULT_AUDIENCE: &str = "https://vault.azure.net";
+
+/// A Key Vault stand-in serving several vaults by `Host`: `secrets` maps
+/// `({vault}.vault.azure.net, /secrets/{name})` to what it holds; anything else is
+/// `404 SecretNotFound`. Like the real service it answers a request without a bearer token, or
+/// with a token for another audience, `401` with the `WWW-Authenticate` challenge, and wants an
+/// `api-version`.
+pub fn key_vault(secrets: Vec<((&str, &str), VaultSecret)>) -> StandIn {
+    let secrets: HashMap<(String, String), VaultSecret> = secrets
+        .into_iter()
+        .map(|((h, p), s)| ((h.to_string(), p.to_string()), s))
+        .collect();
+    serve(move |seen, _| {
+        let error = |status: u16, code: &str, inner: Option<&str>, message: &str| {
+            let mut error = serde_json::json!({"code": code, "message": message});
+            if let Some(inner) = inner {
+                error["innererror"] = serde_json::json!({"code": inner});
+            }
+            Reply::json(status, serde_json::json!({ "error": error }))
+        };
+        let challenge = || {
+            error(401, "Unauthorized", None, "AKV10000: Request is missing a Bearer or PoP token.")
+                .header(
+                    "www-authenticate",
+                    &format!("Bearer authorization=\"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47\", resource=\"{VAULT_AUDIENCE}\""),
+                )
+        };
+        let Some(token) = seen
+            .authorization
+            .as_deref()
+            .and_then(|a| a.strip_prefix("Bearer "))
+        else {
+            return challenge();
+        };
+        let audience = token
+            .split('.')
+            .nth(1)
+            .and_then(|p| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(p)
+                    .ok()
+            })
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|c| c["aud"].as_str().map(str::to_string));
+        if audience.as_deref() != Some(VAULT_AUDIENCE) {
+            return error(401, "Unauthorized", None, "AKV10022: Invalid audience.");
+        }
+        let (path, query) = seen.path.split_once('?').unwrap_or((&seen.path, ""));
+        let version_ok = query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("api-version="))
+            .and_then(|v| v.parse::<f32>().ok())
+            .is_some_and(|v| v >= 7.5);
+        if !version_ok {
+            return error(
+                400,
+                "BadParameter",
+                None,
+                "The 'api-version' query parameter is missing or unsupported.",
+            );
+        }
+        let host = seen.host.clone().unwrap_or_default();
+        let host = host.split(':').next().unwrap_or_default().to_string();
+        let name = path
+            .trim_start_matches("/secrets/")
+            .split('/')
+            .next()
+            .unwrap_or_default();
+        match secrets.get(&(host.clone(), format!("/secrets/{name}"))) {
+            Some(VaultSecret::Value {
+                value,
+                exp,
+                enabled,
+            }) => Reply::json(
+                200,
+                serde_json::json!({
+                    "value": value,
+                    "id": format!("https://{host}/secrets/{name}/4387e9f3d6e14c459867679a90fd0f79"),
+                    "attributes": {"enabled": enabled, "exp": exp, "created": 1_700_000_000, "updated": 1_700_000_000, "recoveryLevel": "Recoverable+Purgeable"},
+                    "tags": {},
+                }),
+            ),
+            Some(VaultSecret::Forbidden(inner)) => error(
+                403,
+                "Forbidden",
+                Some(inner),
+                "Caller is not authorized to perform action on resource.",
+            ),
+            None => error(
+                404,
+                "SecretNotFound",
+                None,
+                &format!("A secret with (name/id) {name} was not found in this key vault."),
+            ),
+        }
+    })
 }

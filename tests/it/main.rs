@@ -21,6 +21,7 @@ mod cli_staged;
 mod docs;
 mod dryrun_credentials;
 mod dryrun_entra;
+mod dryrun_keyvault;
 mod dryrun_matrix;
 mod exfiltration;
 mod filesystem_faults;

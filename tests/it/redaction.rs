@@ -684,6 +684,22 @@ fn debug_of_every_secret_holder_is_redacted() {
         source: "appsettings".into(),
     };
     shown.push(("Fact", format!("{fact:?}")));
+    // The Key Vault reader and its vault-read secret.
+    let caller = credgate::dryrun::keyvault::Caller::Identity {
+        tenant: TENANT.into(),
+        client_id: PROD_CLIENT.into(),
+        credential: Credential::Secret(secret.clone()),
+        origin: "AZURE_CLIENT_SECRET".into(),
+    };
+    shown.push(("keyvault::Caller", format!("{caller:?}")));
+    let from_vault = Sourced {
+        value: Credential::Secret(secret.clone()),
+        origin: Origin::KeyVault {
+            source: "key-vault:kv-prod/AzureAd--ClientSecret".into(),
+            reference: Location::file("appsettings.Production.json", 2, 5),
+        },
+    };
+    shown.push(("Key Vault credential", format!("{from_vault:?}")));
     let sourced = |c: Credential| Sourced {
         value: c,
         origin: Origin::Env("AZURE_CLIENT_SECRET".into()),
@@ -705,6 +721,7 @@ fn debug_of_every_secret_holder_is_redacted() {
         required_roles: Vec::new(),
         scope: None,
         looked_for: Vec::new(),
+        key_vault: None,
     };
     shown.push(("Resolved", format!("{resolved:?}")));
     shown.push((
@@ -833,6 +850,8 @@ fn debug_of_every_secret_holder_is_redacted() {
         "SecretValue",
         "Fact",
         "Resolved",
+        "keyvault::Caller",
+        "Key Vault credential",
         "Credential::GithubOidc",
         "Verdict",
         "client assertion",

@@ -535,3 +535,68 @@ fn fixture_repository_matches_its_expected_facts() {
     assert_eq!(broken.problems.len(), 1);
     assert_eq!(broken.problems[0].location.line, Some(3));
 }
+
+fn key_vault_refs(out: &FileFacts) -> Vec<(String, u32)> {
+    out.facts
+        .iter()
+        .filter(|f| f.field == Field::ClientSecret)
+        .filter_map(|f| match &f.value {
+            FactValue::Reference { kind, name } if kind == "key-vault" => {
+                Some((name.clone(), f.location.line.unwrap_or(0)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_key_vault_configuration_provider_supplies_the_secret() {
+    let by_name = format!(
+        "{{\n  \"KeyVaultName\": \"kv-prod\",\n  \"AzureAd\": {{ \"TenantId\": \"{TENANT}\", \"ClientId\": \"{CLIENT}\" }}\n}}\n"
+    );
+    assert_eq!(
+        key_vault_refs(&run("appsettings.Production.json", &by_name)),
+        vec![(
+            "SecretUri=https://kv-prod.vault.azure.net/secrets/AzureAd--ClientSecret".to_string(),
+            2
+        )]
+    );
+    let by_uri = format!(
+        "{{\"KeyVault\": {{\"VaultUri\": \"https://kv-gov.vault.usgovcloudapi.net/\"}},\n \"Api\": {{\"AzureAd\": {{\"ClientId\": \"{CLIENT}\"}}}}}}"
+    );
+    assert_eq!(
+        key_vault_refs(&run("appsettings.json", &by_uri)),
+        vec![(
+            "SecretUri=https://kv-gov.vault.usgovcloudapi.net/secrets/Api--AzureAd--ClientSecret"
+                .to_string(),
+            1
+        )]
+    );
+    // A host outside the allow-list is kept as written, for the dry-run to refuse.
+    let evil = format!(
+        "{{\"KeyVaultUri\": \"https://kv.contoso.com\", \"AzureAd\": {{\"ClientId\": \"{CLIENT}\"}}}}"
+    );
+    let refs = key_vault_refs(&run("appsettings.json", &evil));
+    assert_eq!(
+        refs[0].0,
+        "SecretUri=https://kv.contoso.com/secrets/AzureAd--ClientSecret"
+    );
+    assert!(crate::extract::keyvault::parse(&refs[0].0).is_err());
+}
+
+#[test]
+fn no_provider_secret_without_an_app_a_literal_vault_or_when_the_file_has_a_secret() {
+    for text in [
+        // No app configured: a vault alone says nothing about Entra.
+        "{\"KeyVaultName\": \"kv-prod\"}".to_string(),
+        // A placeholder or a reference as the vault.
+        format!("{{\"KeyVaultName\": \"<your-vault>\", \"AzureAd\": {{\"ClientId\": \"{CLIENT}\"}}}}"),
+        format!("{{\"KeyVaultName\": \"${{KV_NAME}}\", \"AzureAd\": {{\"ClientId\": \"{CLIENT}\"}}}}"),
+        // The file has its own secret.
+        format!(
+            "{{\"KeyVaultName\": \"kv-prod\", \"AzureAd\": {{\"ClientId\": \"{CLIENT}\", \"ClientSecret\": \"{SECRET}\"}}}}"
+        ),
+    ] {
+        assert!(key_vault_refs(&run("appsettings.json", &text)).is_empty(), "{text}");
+    }
+}

@@ -322,3 +322,60 @@ fn fixture_repository_matches_its_expected_facts() {
     assert_eq!(broken.problems.len(), 1);
     assert_eq!(broken.problems[0].location.line, Some(3));
 }
+
+fn secret_values(out: &FileFacts) -> Vec<FactValue> {
+    out.facts
+        .iter()
+        .filter(|f| f.field == Field::ClientSecret)
+        .map(|f| f.value.clone())
+        .collect()
+}
+
+#[test]
+fn key_vault_secret_data_sources_with_literal_vaults_become_key_vault_references() {
+    let text = r#"
+data "azurerm_key_vault" "kv" {
+  name                = "kv-prod"
+  resource_group_name = "rg"
+}
+
+data "azurerm_key_vault_secret" "api" {
+  name         = "api-client-secret"
+  key_vault_id = data.azurerm_key_vault.kv.id
+}
+
+data "azurerm_key_vault_secret" "by_id" {
+  name         = "other"
+  key_vault_id = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-stg"
+}
+
+data "azurerm_key_vault_secret" "computed" {
+  name         = var.secret_name
+  key_vault_id = azurerm_key_vault.made_here.id
+}
+
+provider "azuread" {
+  client_secret = data.azurerm_key_vault_secret.api.value
+}
+
+module "a" {
+  client_secret = data.azurerm_key_vault_secret.by_id.value
+}
+
+module "b" {
+  client_secret = data.azurerm_key_vault_secret.computed.value
+}
+"#;
+    let kv = |name: &str| FactValue::Reference {
+        kind: "key-vault".into(),
+        name: name.into(),
+    };
+    assert_eq!(
+        secret_values(&extract("main.tf", text)),
+        vec![
+            kv("VaultName=kv-prod;SecretName=api-client-secret"),
+            kv("VaultName=kv-stg;SecretName=other"),
+            reference("data.azurerm_key_vault_secret.computed.value"),
+        ]
+    );
+}

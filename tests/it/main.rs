@@ -29,6 +29,7 @@ mod gate_fail_closed;
 mod network_faults;
 mod precision;
 mod redaction;
+mod report_width;
 mod sarif_schema;
 mod sources_azure_devops;
 mod sources_github;

@@ -667,6 +667,19 @@ fn use_color(out: &OutputArgs) -> bool {
     std::io::stdout().is_terminal()
 }
 
+/// The text report's width when it goes to a terminal: `COLUMNS` first (what the shell says),
+/// then the terminal's own size. `None` (the report's default, 120) for a file, a pipe or a CI
+/// log, whose reader's width is unknown.
+fn terminal_width(out: &OutputArgs) -> Option<usize> {
+    if out.output.is_some() || !std::io::stdout().is_terminal() {
+        return None;
+    }
+    env_var("COLUMNS")
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+}
+
 /// The extra report files of a run: `--sarif-file FILE` (short for `--report sarif=FILE`), then
 /// every `--report FORMAT=FILE`; the first SARIF one is the `sarif_file` step output. Two of
 /// them, or one and `--output`, naming the same file would overwrite each other: that is a
@@ -702,11 +715,13 @@ fn emit(report: &Report, args: &ScanArgs, extra: &[ReportSpec], failed: bool) ->
         color: format == Format::Text && use_color(out),
         failed,
         verbose: out.verbose,
+        width: terminal_width(out),
     };
     let text = report::render(report, format, &options)?;
     write_output(out, &text)?;
     let plain = RenderOptions {
         color: false,
+        width: None,
         ..options
     };
     for spec in extra {

@@ -5,7 +5,8 @@
 //! mix-ups are spotted. The text and Markdown reporters draw the same rows, so the cells are
 //! built here once; each format only escapes and lays them out.
 
-use crate::checks::consistency::normalize::short_id;
+use super::status;
+use crate::checks::consistency::normalize::{self, short_id};
 use crate::model::{Conflict, DryRunResult, EnvironmentSummary, Report, SecretPresence};
 
 /// Placeholder for a cell with no value, the same in every format.
@@ -18,6 +19,25 @@ pub(crate) struct Matrix {
     pub(crate) headers: Vec<&'static str>,
     /// One row per environment, each with as many cells as there are headers.
     pub(crate) rows: Vec<Vec<String>>,
+    /// How each column may give way to a narrow screen (one per header).
+    pub(crate) fits: Vec<Fit>,
+}
+
+/// How a column gives way when the table is wider than the screen: a reader needs the
+/// environment and its status whole, the rest can be cut (the full values are in `-v`, JSON and
+/// Markdown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fit {
+    /// Never cut.
+    Keep,
+    /// Cut with an ellipsis down to `min` characters; when even that does not fit, the
+    /// shown column with the lowest `drop` is left out first.
+    Shrink {
+        /// The fewest characters worth showing.
+        min: usize,
+        /// Order of leaving out: lowest first.
+        drop: u8,
+    },
 }
 
 /// Builds the matrix, or `None` when there is nothing to show. Environments that only appear
@@ -55,7 +75,217 @@ pub(crate) fn build(report: &Report) -> Option<Matrix> {
             rows.push(row(&env, Some(token_cell(Some(result)))));
         }
     }
-    Some(Matrix { headers, rows })
+    let fits = vec![Fit::Keep; headers.len()];
+    Some(Matrix {
+        headers,
+        rows,
+        fits,
+    })
+}
+
+/// The matrix of `-v`: every cell whole, as [`build`] makes it, with each environment's status
+/// after its name.
+pub(crate) fn detailed(report: &Report) -> Option<Matrix> {
+    let mut matrix = build(report)?;
+    let statuses = status::all(report);
+    matrix.headers.insert(1, "Status");
+    matrix.fits.insert(1, Fit::Keep);
+    for row in &mut matrix.rows {
+        let status = row
+            .first()
+            .and_then(|name| statuses.iter().find(|(n, _)| n == name))
+            .map_or_else(|| NONE.to_string(), |(_, s)| s.to_string());
+        row.insert(1, status);
+    }
+    Some(matrix)
+}
+
+/// The matrix a CI log can hold: each environment's status, ids shortened as findings show
+/// them (`bf…8a`, longer only where two ids would look alike), how the secret is known, and
+/// the sources as a count with the most telling one (an unreadable file, then one with an
+/// error on this environment). Columns other than name and status may be cut to the width.
+pub(crate) fn compact(report: &Report) -> Option<Matrix> {
+    let full = build(report)?;
+    let with_token = full.headers.contains(&"Token");
+    let statuses = status::all(report);
+    let mut rows_env: Vec<EnvironmentSummary> = report.environments.clone();
+    for (name, _) in &statuses {
+        if !rows_env.iter().any(|e| &e.name == name) {
+            rows_env.push(EnvironmentSummary {
+                name: name.clone(),
+                ..EnvironmentSummary::default()
+            });
+        }
+    }
+    let ids: Vec<&str> = rows_env
+        .iter()
+        .flat_map(|e| {
+            e.tenant_id
+                .iter()
+                .chain(e.client_id.iter())
+                .map(String::as_str)
+                .chain(e.conflicts.iter().map(|c| c.value.as_str()))
+        })
+        .collect();
+    let digits = distinct_digits(&ids);
+    let mut headers = vec!["Environment", "Status", "Tenant", "Client id", "Secret"];
+    let mut fits = vec![
+        Fit::Keep,
+        Fit::Keep,
+        Fit::Shrink { min: 5, drop: 4 },
+        Fit::Shrink { min: 5, drop: 5 },
+        // A fingerprint (`sha256:` and 12 digits) is only of use whole.
+        Fit::Shrink { min: 19, drop: 3 },
+    ];
+    if with_token {
+        headers.push("Token");
+        fits.push(Fit::Shrink { min: 10, drop: 2 });
+    }
+    headers.push("Sources");
+    fits.push(Fit::Shrink { min: 12, drop: 1 });
+    let rows = rows_env
+        .iter()
+        .map(|env| {
+            let status = statuses
+                .iter()
+                .find(|(n, _)| n == &env.name)
+                .map_or_else(|| NONE.to_string(), |(_, s)| s.to_string());
+            let mut cells = vec![
+                env.name.clone(),
+                status,
+                short_id_cell(
+                    env.tenant_id.as_deref(),
+                    "tenant_id",
+                    &env.conflicts,
+                    digits,
+                ),
+                short_id_cell(
+                    env.client_id.as_deref(),
+                    "client_id",
+                    &env.conflicts,
+                    digits,
+                ),
+                compact_secret_cell(&env.secret),
+            ];
+            if with_token {
+                cells.push(token_cell(dry_run_of(report, &env.name)));
+            }
+            cells.push(sources_cell(report, env));
+            cells
+        })
+        .collect();
+    Some(Matrix {
+        headers,
+        rows,
+        fits,
+    })
+}
+
+/// How many leading and trailing hex digits tell every GUID of `values` apart: 2 as in the
+/// findings (`bf…8a`), more only when two different ids would otherwise look alike.
+fn distinct_digits(values: &[&str]) -> usize {
+    let mut guids: Vec<String> = values.iter().filter_map(|v| guid_hex(v)).collect();
+    guids.sort();
+    guids.dedup();
+    [2, 4, 6, 8]
+        .into_iter()
+        .find(|&k| {
+            let mut short: Vec<String> = guids.iter().map(|g| shorten_hex(g, k)).collect();
+            short.sort();
+            short.dedup();
+            short.len() == guids.len()
+        })
+        .unwrap_or(16)
+}
+
+/// The 32 hex digits of a GUID, lower case; `None` for anything else.
+fn guid_hex(value: &str) -> Option<String> {
+    normalize::guid(value).map(|g| g.chars().filter(char::is_ascii_hexdigit).collect())
+}
+
+/// `k` leading and `k` trailing digits around an ellipsis; the whole GUID when that is no
+/// shorter.
+fn shorten_hex(hex: &str, k: usize) -> String {
+    let chars: Vec<char> = hex.chars().collect();
+    if 2 * k >= chars.len() {
+        return hex.to_string();
+    }
+    let head: String = chars.iter().take(k).collect();
+    let tail: String = chars.iter().skip(chars.len() - k).collect();
+    format!("{head}…{tail}")
+}
+
+/// A value shortened when it is a GUID, else as written (a tenant domain, a reference).
+fn short_value(value: &str, digits: usize) -> String {
+    match guid_hex(value) {
+        Some(hex) => shorten_hex(&hex, digits),
+        None => value.trim().to_string(),
+    }
+}
+
+/// [`id_cell`] for the compact matrix: every value shortened, a disagreement as `1e…5e ≠ bf…8a`
+/// (the findings say where each is set).
+fn short_id_cell(
+    value: Option<&str>,
+    field: &str,
+    conflicts: &[Conflict],
+    digits: usize,
+) -> String {
+    let Some(value) = value else {
+        return NONE.to_string();
+    };
+    let mut cell = short_value(value, digits);
+    for other in conflicts.iter().filter(|c| c.field == field) {
+        cell.push_str(&format!(" ≠ {}", short_value(&other.value, digits)));
+    }
+    cell
+}
+
+/// [`secret_cell`] without the words around a reference: its fingerprint, the `kind:NAME` it is
+/// read through, "present" or "missing".
+fn compact_secret_cell(secret: &SecretPresence) -> String {
+    match (&secret.fingerprint, &secret.source) {
+        (None, Some(source)) if secret.present => source.clone(),
+        _ => secret_cell(secret),
+    }
+}
+
+/// The sources as one cell: the only one, or `4 files: first, …` (`sources` when some are not
+/// files), the first being an unreadable file, else one an error of this environment points
+/// at, else the first in order.
+fn sources_cell(report: &Report, env: &EnvironmentSummary) -> String {
+    let mut all: Vec<&String> = env.sources.iter().collect();
+    all.extend(env.unreadable.iter().filter(|f| !env.sources.contains(f)));
+    let has_error = |source: &str| {
+        report.findings.iter().any(|f| {
+            f.severity == crate::model::Severity::Error
+                && f.environment.as_deref() == Some(env.name.as_str())
+                && f.location.file.as_deref() == Some(source)
+        })
+    };
+    let first = all
+        .iter()
+        .find(|s| env.unreadable.contains(s))
+        .or_else(|| all.iter().find(|s| has_error(s)))
+        .or_else(|| all.first());
+    let Some(first) = first else {
+        return NONE.to_string();
+    };
+    let first = if env.unreadable.contains(first) {
+        format!("{first} (unreadable)")
+    } else {
+        first.to_string()
+    };
+    if all.len() == 1 {
+        return first;
+    }
+    // API paths and Key Vault entries name their kind before a colon; files do not.
+    let noun = if all.iter().all(|s| !s.contains(':')) {
+        "files"
+    } else {
+        "sources"
+    };
+    format!("{} {noun}: {first}, …", all.len())
 }
 
 fn row(env: &EnvironmentSummary, token: Option<String>) -> Vec<String> {

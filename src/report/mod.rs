@@ -5,7 +5,9 @@
 //! the caller's job, except for GitHub's side files, which only exist as files.
 
 mod common;
+mod layout;
 mod matrix;
+mod status;
 
 pub mod azure_devops;
 pub mod github;
@@ -32,6 +34,23 @@ pub struct RenderOptions {
     pub failed: bool,
     /// `-v` count: more detail where a format has room for it.
     pub verbose: u8,
+    /// Columns the text format fits its lines to; `None` is [`DEFAULT_WIDTH`] (the caller
+    /// measures the terminal, since rendering does no I/O).
+    pub width: Option<usize>,
+}
+
+/// The width of the text report when it does not go to a terminal: what CI logs show unwrapped.
+pub const DEFAULT_WIDTH: usize = 120;
+
+/// The narrowest width the text report lays itself out for; a narrower terminal gets this.
+pub const MIN_WIDTH: usize = 40;
+
+impl RenderOptions {
+    /// The width the text report fits to: the caller's, at least [`MIN_WIDTH`], else
+    /// [`DEFAULT_WIDTH`].
+    pub fn text_width(&self) -> usize {
+        self.width.unwrap_or(DEFAULT_WIDTH).max(MIN_WIDTH)
+    }
 }
 
 /// Renders the one Report in a format. Pure: returns the text; writing it is the caller's job.
@@ -70,6 +89,7 @@ mod tests {
                     color,
                     failed: true,
                     verbose: 2,
+                    width: Some(80),
                 };
                 let out = render(&report, format, &opts).expect("render");
                 assert!(!fixtures::leaks_secret(&out), "{format:?} leaks a secret");

@@ -1,9 +1,9 @@
 //! The human-readable report for a terminal or a CI log: the environment matrix, findings
 //! grouped by file so each file is read once, and a summary line.
 
-use super::common::{escape_controls, group_findings, human_size, place, plural, severity_counts};
+use super::common::{escape_controls, group_findings, human_size, place, plural};
 use super::matrix::{self, Matrix};
-use super::RenderOptions;
+use super::{layout, status, RenderOptions};
 use crate::model::{Finding, Report, Severity};
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write as _;
@@ -31,14 +31,26 @@ impl Painter {
     }
 }
 
-/// Renders the text report. `opts.verbose > 0` breaks the skipped-file count down by reason.
+/// Renders the text report: the verdict, the environment matrix fitted to the width, the
+/// findings wrapped to it, then the verdict again and the summary, so a log cut at either end
+/// still says whether the run passed and which environments are ready. `opts.verbose > 0`
+/// shows the matrix whole and breaks the skipped-file count down by reason.
 pub fn render(report: &Report, opts: &RenderOptions) -> String {
     let painter = Painter { on: opts.color };
+    let width = opts.text_width();
     let mut out = String::new();
-    if let Some(matrix) = matrix::build(report) {
+    let verdict = status::verdict(report, opts.failed);
+    write_wrapped(&mut out, &painter.paint(BOLD, &verdict), "", "  ", width);
+    out.push('\n');
+    let matrix = if opts.verbose > 0 {
+        matrix::detailed(report)
+    } else {
+        matrix::compact(report)
+    };
+    if let Some(matrix) = matrix {
         out.push_str(&painter.paint(BOLD, "Environments"));
         out.push('\n');
-        out.push_str(&table(&matrix, painter));
+        out.push_str(&table(&matrix, painter, width));
         out.push('\n');
     }
     if report.findings.is_empty() {
@@ -48,62 +60,101 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
         out.push_str(&painter.paint(BOLD, &escape_controls(&group)));
         out.push('\n');
         for finding in findings {
-            write_finding(&mut out, finding, painter);
+            write_finding(&mut out, finding, painter, width);
         }
         out.push('\n');
     }
-    out.push_str(&painter.paint(BOLD, &summary_line(report, opts.verbose)));
-    out.push('\n');
+    write_wrapped(&mut out, &painter.paint(BOLD, &verdict), "", "  ", width);
+    let summary = totals_line(report, opts.verbose);
+    write_wrapped(&mut out, &painter.paint(BOLD, &summary), "", "  ", width);
     out
 }
 
-fn write_finding(out: &mut String, finding: &Finding, painter: Painter) {
+fn write_finding(out: &mut String, finding: &Finding, painter: Painter, width: usize) {
     let style = match finding.severity {
         Severity::Error => RED,
         Severity::Warning => YELLOW,
         Severity::Note => CYAN,
     };
+    let head = format!(
+        "  {}[{}]",
+        finding.severity.as_str(),
+        escape_controls(&finding.rule_id)
+    );
+    let shown_place = escape_controls(&place(finding));
     let environment = finding
         .environment
         .as_deref()
-        .map(|e| format!(" ({})", escape_controls(e)))
-        .unwrap_or_default();
+        .map(|e| format!("({})", escape_controls(e)));
+    // The place and the environment each stay whole (a place is copied as it is); the
+    // environment goes under the place when the line would pass the width.
+    let length = head.chars().count()
+        + 1
+        + shown_place.chars().count()
+        + environment.as_ref().map_or(0, |e| 1 + e.chars().count());
+    let env_sep = if length > width { "\n    " } else { " " };
     let _ = writeln!(
         out,
         "  {}[{}] {}{}",
         painter.paint(style, finding.severity.as_str()),
         escape_controls(&finding.rule_id),
-        painter.paint(DIM, &escape_controls(&place(finding))),
+        painter.paint(DIM, &shown_place),
         environment
+            .map(|e| format!("{env_sep}{e}"))
+            .unwrap_or_default()
     );
-    write_block(out, "", "", &finding.message);
+    write_block(out, "", "", &finding.message, width);
     if let Some(secret) = &finding.secret {
         let _ = writeln!(out, "    secret: {}", escape_controls(&secret.to_string()));
     }
     if let Some(fix) = &finding.fix {
-        write_block(out, &painter.paint(GREEN, "fix: "), "     ", fix);
+        write_block(out, &painter.paint(GREEN, "fix: "), "     ", fix, width);
     }
 }
 
 /// Writes a possibly multi-line text indented under its finding, later lines aligned under the
-/// first (`hang` is as wide as `label` without colour codes). Every line is escaped, so a newline
-/// inside a repository value cannot start a line of its own.
-fn write_block(out: &mut String, label: &str, hang: &str, text: &str) {
+/// first (`hang` is as wide as `label` without colour codes), each wrapped to `width`. Every
+/// line is escaped, so a newline inside a repository value cannot start a line of its own.
+fn write_block(out: &mut String, label: &str, hang: &str, text: &str, width: usize) {
+    let rest = format!("    {hang}");
     for (i, line) in text.lines().enumerate() {
         let lead = if i == 0 { label } else { hang };
-        let _ = writeln!(out, "    {lead}{}", escape_controls(line));
+        write_wrapped(
+            out,
+            &escape_controls(line),
+            &format!("    {lead}"),
+            &rest,
+            width,
+        );
     }
 }
 
-/// Left-aligned columns, indented under the heading; the last column is not padded.
-fn table(matrix: &Matrix, painter: Painter) -> String {
+/// Writes one line of prose wrapped at spaces to `width` columns (colour codes take none), the
+/// first piece after `first`, the others after `rest`. A word longer than the width (a path, a
+/// URL) stays whole: cut, it could not be copied.
+fn write_wrapped(out: &mut String, text: &str, first: &str, rest: &str, width: usize) {
+    let options = textwrap::Options::new(width)
+        .initial_indent(first)
+        .subsequent_indent(rest)
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    for piece in textwrap::wrap(text, options) {
+        out.push_str(piece.trim_end());
+        out.push('\n');
+    }
+}
+
+/// Left-aligned columns, indented under the heading; the last column is not padded. Cells are
+/// cut to fit `width` as the matrix's [`matrix::Fit`]s allow, and a column that cannot fit at all is left
+/// out with a line saying so.
+fn table(matrix: &Matrix, painter: Painter, width: usize) -> String {
     let rows: Vec<Vec<String>> = matrix
         .rows
         .iter()
         .map(|r| r.iter().map(|c| escape_controls(c)).collect())
         .collect();
     let headers: Vec<String> = matrix.headers.iter().map(|h| h.to_string()).collect();
-    let widths: Vec<usize> = (0..headers.len())
+    let natural: Vec<usize> = (0..headers.len())
         .map(|i| {
             std::iter::once(&headers)
                 .chain(rows.iter())
@@ -113,14 +164,20 @@ fn table(matrix: &Matrix, painter: Painter) -> String {
                 .unwrap_or(0)
         })
         .collect();
+    let widths = layout::fit(&natural, &headers, &matrix.fits, width);
     let line = |cells: &[String]| -> String {
-        let last = cells.len().saturating_sub(1);
+        let shown: Vec<(usize, &String)> = cells
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| widths.get(i).copied().flatten().map(|w| (w, c)))
+            .collect();
+        let last = shown.len().saturating_sub(1);
         let mut s = String::from("  ");
-        for (i, cell) in cells.iter().enumerate() {
-            s.push_str(cell);
+        for (i, (w, cell)) in shown.into_iter().enumerate() {
+            let cell = layout::cut(cell, w);
+            s.push_str(&cell);
             if i < last {
-                let width = widths.get(i).copied().unwrap_or(0);
-                let pad = width.saturating_sub(cell.chars().count()) + 2;
+                let pad = w.saturating_sub(cell.chars().count()) + 2;
                 s.push_str(&" ".repeat(pad));
             }
         }
@@ -133,12 +190,26 @@ fn table(matrix: &Matrix, painter: Painter) -> String {
         out.push_str(&line(row));
         out.push('\n');
     }
+    let left_out: Vec<&str> = headers
+        .iter()
+        .zip(&widths)
+        .filter(|(_, w)| w.is_none())
+        .map(|(h, _)| h.as_str())
+        .collect();
+    if !left_out.is_empty() {
+        let note = format!(
+            "({} left out at {width} columns; -v shows every column whole)",
+            left_out.join(", ")
+        );
+        write_wrapped(&mut out, &painter.paint(DIM, &note), "  ", "  ", width);
+    }
     out
 }
 
-/// Counts per severity, what was scanned, and what was skipped or suppressed: the numbers that
-/// tell a reader whether "no findings" means "nothing wrong" or "nothing read".
-fn summary_line(report: &Report, verbose: u8) -> String {
+/// What was scanned, and what was skipped or suppressed (the verdict above it has the counts per
+/// severity): the numbers that tell a reader whether "no findings" means "nothing wrong" or
+/// "nothing read".
+fn totals_line(report: &Report, verbose: u8) -> String {
     let s = &report.summary;
     let skipped = &s.files_skipped;
     let mut skipped_text = format!("{} skipped", plural(skipped.total(), "file"));
@@ -154,8 +225,7 @@ fn summary_line(report: &Report, verbose: u8) -> String {
     }
     let suppressed = (s.baseline_suppressed + s.inline_suppressed) as u64;
     let mut line = format!(
-        "{}; {} scanned ({}); {}; {} suppressed ({} by baseline, {} inline)",
-        severity_counts(s),
+        "{} scanned ({}); {}; {} suppressed ({} by baseline, {} inline)",
         plural(s.files_scanned, "file"),
         human_size(s.bytes_scanned),
         skipped_text,
@@ -191,14 +261,58 @@ mod tests {
     }
 
     #[test]
+    fn rich_report_at_80_columns() {
+        let opts = RenderOptions {
+            width: Some(80),
+            ..plain()
+        };
+        let out = render(&fixtures::rich(), &opts);
+        assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn rich_report_verbose_shows_the_matrix_whole() {
+        let opts = RenderOptions {
+            verbose: 1,
+            failed: true,
+            ..plain()
+        };
+        let out = render(&fixtures::rich(), &opts);
+        let matrix: Vec<&str> = out
+            .lines()
+            .skip_while(|l| *l != "Environments")
+            .take_while(|l| !l.is_empty())
+            .collect();
+        insta::assert_snapshot!(matrix.join("\n"));
+    }
+
+    #[test]
+    fn the_verdict_opens_and_closes_the_report() {
+        let report = fixtures::rich();
+        let failed = RenderOptions {
+            failed: true,
+            ..plain()
+        };
+        let out = render(&report, &failed);
+        let verdict = status::verdict(&report, true);
+        assert!(out.starts_with(&verdict), "{out}");
+        let lines: Vec<&str> = out.lines().collect();
+        let closing = lines.iter().rev().nth(1).copied().unwrap_or_default();
+        assert_eq!(closing, verdict);
+    }
+
+    #[test]
     fn rich_report_verbose() {
         let opts = RenderOptions {
             verbose: 1,
             ..plain()
         };
-        let out = render(&fixtures::rich(), &opts);
-        let last = out.lines().last().unwrap_or_default();
-        insta::assert_snapshot!(last);
+        let report = fixtures::rich();
+        let out = render(&report, &opts);
+        let verdict = status::verdict(&report, false);
+        let totals = out.rsplit(verdict.as_str()).next().unwrap_or_default();
+        insta::assert_snapshot!(totals.trim());
     }
 
     #[test]

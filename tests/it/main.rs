@@ -31,6 +31,7 @@ mod history;
 mod network_faults;
 mod precision;
 mod redaction;
+mod report_width;
 mod sarif_schema;
 mod sources_azure_devops;
 mod sources_github;

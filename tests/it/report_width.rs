@@ -18,6 +18,7 @@ fn demo_at(width: usize) -> String {
         environments: Vec::new(),
         variables: Vec::new(),
         plain_credentials: false,
+        history: None,
     };
     let report = scan::run(&request, &Config::default(), None).unwrap();
     let opts = RenderOptions {

@@ -123,6 +123,9 @@ pub async fn run(mut envs: Vec<Resolved>, options: &Options) -> anyhow::Result<O
     let http = client::http_client()?;
     // Secrets that are Key Vault references are read first (each once), so every later step,
     // cross-match included, sees them like any other secret.
+    // `--timeout` bounds the whole run: the first wave of environments counts its deadline
+    // from before the vault reads, which it waited for; a later wave from when it starts.
+    let phase_start = Instant::now();
     let vault_findings = super::keyvault::read_all(&mut envs, &http, options).await;
     let envs = Arc::new(envs);
     let options = Arc::new(options.clone());
@@ -136,7 +139,11 @@ pub async fn run(mut envs: Vec<Resolved>, options: &Options) -> anyhow::Result<O
         let extra = extra.clone();
         set.spawn(async move {
             let permit = permits.clone().acquire_owned().await;
-            let started = Instant::now();
+            let started = if index < options.concurrency.max(1) {
+                phase_start
+            } else {
+                Instant::now()
+            };
             let mut run = match envs.get(index) {
                 Some(r) => attempt(r, &http, &options, started).await,
                 None => EnvRun::new("unexpected"),

@@ -136,11 +136,21 @@ impl EnvironmentNames {
 /// Whether a framework reads `path` for one environment by its name alone
 /// (`appsettings.UAT.json`, `.env.canary`), so the file defines that environment even when it
 /// sets no credential itself: the environment then runs on what it inherits.
+///
+/// Called for every scanned file, so it allocates nothing: the framework conventions look at
+/// the file name and at most its two innermost folders.
 pub fn names_an_environment(path: &str) -> bool {
-    let mut components: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
-    components.pop().is_some_and(|file| {
-        !is_template(path) && framework_environment(&components, file).is_some()
-    })
+    let mut parts = path.rsplit('/').filter(|c| !c.is_empty());
+    let Some(file) = parts.next() else {
+        return false;
+    };
+    let (parent, grandparent) = (parts.next(), parts.next());
+    let folders: &[&str] = match (grandparent, parent) {
+        (Some(g), Some(p)) => &[g, p],
+        (None, Some(p)) => &[p],
+        _ => &[],
+    };
+    framework_environment(folders, file).is_some() && !is_template(path)
 }
 
 /// The environment a framework reads a file for, by the file's name: ASP.NET's
@@ -208,6 +218,32 @@ pub fn promotion_rank(canonical: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_a_framework_reads_for_one_environment() {
+        for named in [
+            "appsettings.UAT.json",
+            "src/Api/appsettings.Perf.json",
+            "web/.env.canary",
+            ".azure/dr/.env",
+            "infra/.azure/westeurope-prod/config.json",
+            "src/main/resources/application-canary.yml",
+        ] {
+            assert!(names_an_environment(named), "{named}");
+        }
+        for not_named in [
+            "appsettings.json",
+            ".env",
+            ".env.local",
+            ".env.example",
+            "appsettings.Example.json",
+            "deploy/k8s/values.yaml",
+            "config.json",
+            "dr/config.json",
+        ] {
+            assert!(!names_an_environment(not_named), "{not_named}");
+        }
+    }
 
     #[test]
     fn aliases_fold() {

@@ -644,6 +644,11 @@ pub static RULES: &[Rule] = &[
                 .at("desktop-winforms/MainWindow.resx"),
             Sample::clean("<Reference Include=\"System.Web.Mvc, Version=5.2.3.0, Culture=neutral, publicKeyToken=\"31bf3856ad364e35\"\" />\n")
                 .at("src/Web/Web.csproj"),
+            // A paging cursor in a recorded Azure REST call (`$skiptoken`, URL-encoded).
+            Sample::clean("        url: https://management.azure.com:443/subscriptions/5ca082f3-38f2-4bb0-b0a4-c401184ae3a8/providers/Microsoft.Resources/deployments/?%24skiptoken=1c%2FBbsIwDAbgZ2nORUqAw9RbRzypjLgksTX1iKaOFVAqbUVtivruW4d4iJ1s%2Bf8P%2Fm7ivQ1dE66HrmkDtec6fIv&api-version=2021-04-01\n")
+                .at("deploy/recordings/list.yaml"),
+            Sample::clean("nextPageToken: \"CjQKDwoLY3JlYXRlZF9hdBICCAESHWoLc35wcm9qZWN0LWlkcg4LEgRVc2VyGICAgICAgIAK\"\n")
+                .at("config/state.yaml"),
             // Code and expressions, in Markdown and in source.
             Sample::clean("**MSAL.js** exposes APIs for acquiring a token: `acquireTokenPopup()`, `acquireTokenRedirect()`\n")
                 .at("README.md"),

@@ -141,10 +141,15 @@ const NON_SECRET_ENDINGS: &[&str] = &[
 
 /// Names that hold a secret word but whose values are public by design: a .NET strong-name
 /// `PublicKeyToken` (16 hex digits of the signing key's hash), a `CancellationToken`
-/// argument, Azure AD B2C user-flow names (`forgotPassword: 'B2C_1_reset'`).
+/// argument, a paging cursor (OData's and Azure REST's `$skiptoken`, a `continuationToken`,
+/// a `nextPageToken`: the service hands it to every caller of the list), Azure AD B2C
+/// user-flow names (`forgotPassword: 'B2C_1_reset'`).
 const PUBLIC_NAMES: &[&str] = &[
     "publickeytoken",
     "cancellationtoken",
+    "skiptoken",
+    "continuationtoken",
+    "pagetoken",
     "forgotpassword",
     "resetpassword",
     "changepassword",

@@ -3,10 +3,10 @@
 //! left out, and `credgate.toml`'s expectations are attached. Pure: no I/O.
 
 use super::environment::{is_template, EnvironmentNames};
+use crate::checks::consistency::view::is_placeholder_fact;
 use crate::checks::secrets::filekind::FileKind;
-use crate::extract::value::is_placeholder;
 use crate::extract::FileFacts;
-use crate::model::{EnvironmentExpectation, Fact, FactValue, Field, Inventory, SharedApp};
+use crate::model::{EnvironmentExpectation, Fact, Field, Inventory, SharedApp};
 use std::collections::{BTreeMap, HashMap};
 
 /// What `credgate.toml` contributes to the inventory.
@@ -149,7 +149,7 @@ fn add_environment_files(inventory: &mut Inventory, paths: &[String], names: &En
         matches!(
             f.field,
             Field::TenantId | Field::ClientId | Field::ClientSecret | Field::Certificate
-        ) && !matches!(&f.value, FactValue::Plain(v) if is_placeholder(v))
+        ) && !is_placeholder_fact(f)
     };
     let mut paths: Vec<&String> = paths.iter().collect();
     paths.sort();
@@ -342,7 +342,17 @@ mod tests {
         let (envs, named) = rows(files(guid, "api/appsettings.UAT.json"));
         assert_eq!(envs, vec!["uat"]);
         assert_eq!(named["uat"], vec!["api/appsettings.UAT.json"]);
-        // A placeholder base configures nothing; test data deploys nothing.
+        // A placeholder base configures nothing, a secret's placeholder included; test data
+        // deploys nothing.
+        let mut placeholder_secret =
+            files("[Enter the Client Id here]", "api/appsettings.UAT.json");
+        placeholder_secret.facts.push(Fact {
+            value: FactValue::Secret(crate::secret::SecretValue::new(
+                "[Enter your secret here]".to_string(),
+            )),
+            ..fact("api/appsettings.json", Field::ClientSecret, "", None)
+        });
+        assert!(rows(placeholder_secret).0.is_empty());
         assert!(rows(files(
             "[Enter the Client Id here]",
             "api/appsettings.UAT.json"

@@ -514,6 +514,16 @@ pub struct HistoryStats {
     pub bytes_scanned: u64,
     /// Blobs passed over, by the walker's reasons (`unreadable`: missing or corrupt objects).
     pub blobs_skipped: SkipCounts,
+    /// Full id of the commit the scan ended at (`HEAD`, or a range's upper end): what SARIF's
+    /// `versionControlProvenance` names as the revision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// The branch `HEAD` is on, when the scan started at `HEAD` on a branch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    /// The default remote's URL without user or password, when it is not a local path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
 }
 
 /// Name and version of the tool, as the JSON and SARIF reports show it.

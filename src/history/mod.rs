@@ -13,6 +13,7 @@ mod attribute;
 mod blobs;
 pub mod ci;
 mod commits;
+mod provenance;
 mod read;
 
 pub use attribute::merge_into_working_tree;
@@ -101,6 +102,7 @@ fn scan_inner(request: &Request) -> Result<Outcome> {
             e
         }
     })?;
+    let provenance = provenance::of(&repo, &tips);
     let walked = commits::walk(&repo, &tips, &hidden)?;
     let prefix = prefix_in_repository(&repo, &request.root)?;
     let ignore = crate::staged::credgate_ignore(&request.root, &request.extra_ignores);
@@ -130,6 +132,9 @@ fn scan_inner(request: &Request) -> Result<Outcome> {
         blobs_scanned: read.stats.files_scanned,
         bytes_scanned: read.stats.bytes_scanned,
         blobs_skipped: skipped,
+        revision: provenance.revision,
+        branch: provenance.branch,
+        repository: provenance.repository,
     };
     Ok(Outcome {
         findings: attribute::first_introductions(&repo, &walked.order, read.found),

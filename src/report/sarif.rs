@@ -73,11 +73,26 @@ pub fn build(report: &Report) -> s::Sarif {
         .build();
     // credgate counts columns in characters, not UTF-16 code units (SARIF's default).
     run.column_kind = Some(json!("unicodeCodePoints"));
+    run.version_control_provenance = provenance(report).map(|details| vec![details]);
     s::Sarif::builder()
         .schema(SCHEMA_URI)
         .version(json!("2.1.0"))
         .runs(vec![run])
         .build()
+}
+
+/// The repository and commit a history scan read. SARIF requires the repository's URI, so a
+/// clone without a reachable remote (a local path) gets none; the commits of single findings are
+/// in their property bags either way.
+fn provenance(report: &Report) -> Option<s::VersionControlDetails> {
+    let history = report.summary.history.as_ref()?;
+    let repository = history.repository.clone()?;
+    let mut details = s::VersionControlDetails::builder()
+        .repository_uri(repository)
+        .build();
+    details.revision_id = history.revision.clone();
+    details.branch = history.branch.clone();
+    Some(details)
 }
 
 /// One descriptor per catalog rule, plus one for any rule id a finding uses that the catalog
@@ -297,6 +312,37 @@ mod tests {
         // A log of an actual scan must carry `results`, even when empty.
         assert_eq!(v["runs"][0]["results"], json!([]));
         insta::assert_snapshot!(render(&fixtures::empty()).expect("sarif"));
+    }
+
+    #[test]
+    fn a_history_scan_names_its_repository_and_revision() {
+        let mut report = fixtures::empty();
+        let v = value(&report);
+        assert!(v["runs"][0].get("versionControlProvenance").is_none());
+        let history = crate::model::HistoryStats {
+            range: "HEAD".to_string(),
+            revision: Some("0123456789abcdef0123456789abcdef01234567".to_string()),
+            branch: Some("main".to_string()),
+            ..Default::default()
+        };
+        // Without a remote URI there is nothing SARIF accepts as provenance.
+        report.summary.history = Some(history.clone());
+        assert!(value(&report)["runs"][0]
+            .get("versionControlProvenance")
+            .is_none());
+        report.summary.history = Some(crate::model::HistoryStats {
+            repository: Some("https://github.com/org/app.git".to_string()),
+            ..history
+        });
+        let v = value(&report);
+        assert_eq!(
+            v["runs"][0]["versionControlProvenance"],
+            json!([{
+                "repositoryUri": "https://github.com/org/app.git",
+                "revisionId": "0123456789abcdef0123456789abcdef01234567",
+                "branch": "main"
+            }])
+        );
     }
 
     #[test]

@@ -357,6 +357,37 @@ fn every_format_names_the_commit_and_none_leaks() {
 }
 
 #[test]
+fn sarif_names_the_repository_and_revision_without_the_remotes_credentials() {
+    let repo = build();
+    // A CI checkout's origin often carries a token; built here so no token sits in the source.
+    let token = format!("ghs_{}", "Zq7Xw2".repeat(6));
+    let remote = format!("https://x-access-token:{token}@github.com/org/app.git");
+    git_out(repo.root(), &["remote", "add", "origin", &remote], 9);
+    let branch = git_out(repo.root(), &["branch", "--show-current"], 9);
+    let head = git_out(repo.root(), &["rev-parse", "HEAD"], 9);
+    let out = run(repo.root(), &["--history", "--format", "sarif"]);
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["versionControlProvenance"],
+        serde_json::json!([{
+            "repositoryUri": "https://github.com/org/app.git",
+            "revisionId": head,
+            "branch": branch,
+        }]),
+        "{sarif:#}"
+    );
+    let (_, json) = scan(repo.root(), &["--history"]);
+    assert_eq!(json["summary"]["history"]["revision"], head.as_str());
+    let check = LeakCheck::new(&[("origin token", token.as_str())]);
+    for format in credgate::cli::Format::value_variants() {
+        let format = format.to_possible_value().unwrap().get_name().to_string();
+        let out = run(repo.root(), &["--history", "--format", &format]);
+        check.assert_clean(&String::from_utf8_lossy(&out.stdout), &format);
+        check.assert_clean(&String::from_utf8_lossy(&out.stderr), &format);
+    }
+}
+
+#[test]
 fn baselines_and_allow_comments_apply_to_history() {
     let repo = build();
     let baseline = repo.root().join("base.json");

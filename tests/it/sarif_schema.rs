@@ -48,6 +48,14 @@ fn rich_report() -> Report {
         }],
         summary: Summary {
             files_scanned: 12,
+            // A history scan's repository and revision become `versionControlProvenance`.
+            history: Some(credgate::model::HistoryStats {
+                range: "HEAD".into(),
+                revision: Some("0123456789abcdef0123456789abcdef01234567".into()),
+                branch: Some("main".into()),
+                repository: Some("https://github.com/org/app.git".into()),
+                ..Default::default()
+            }),
             ..Summary::default()
         },
         ..Report::default()
@@ -158,6 +166,10 @@ fn schema_errors(instance: &Value) -> Vec<String> {
 
 #[test]
 fn rich_report_is_valid_sarif_2_1_0() {
+    assert!(
+        sarif(&rich_report())["runs"][0]["versionControlProvenance"][0]["repositoryUri"]
+            .is_string()
+    );
     let errors = schema_errors(&sarif(&rich_report()));
     assert!(
         errors.is_empty(),

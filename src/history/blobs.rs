@@ -5,6 +5,7 @@
 //! the paths it was introduced at.
 
 use super::commits::Walked;
+use super::read::Introduced;
 use crate::model::Finding;
 use gix::ObjectId;
 use std::collections::{HashMap, HashSet};
@@ -53,11 +54,18 @@ impl Scope<'_> {
     }
 }
 
-/// Walks the trees of every selected commit; see the module documentation.
-pub fn collect(repo: &gix::Repository, walked: &Walked, scope: &Scope<'_>) -> Collected {
+/// Walks the trees of every selected commit; see the module documentation. Each blob is handed
+/// to `hand_over` when it is first met, so it can be read while the walk goes on.
+pub fn collect(
+    repo: &gix::Repository,
+    walked: &Walked,
+    scope: &Scope<'_>,
+    hand_over: &mut dyn FnMut(Introduced),
+) -> Collected {
     let mut state = State {
         repo,
         scope,
+        hand_over,
         names: vec![String::new()],
         ids: HashMap::from([(String::new(), 0)]),
         relative: vec![None],
@@ -93,9 +101,11 @@ fn tree_of(repo: &gix::Repository, commit: ObjectId) -> Option<ObjectId> {
 /// A repository path, interned: index into `State::names`.
 type PathId = u32;
 
-struct State<'a> {
+struct State<'a, 'h> {
     repo: &'a gix::Repository,
     scope: &'a Scope<'a>,
+    /// Receives each blob when it is first met.
+    hand_over: &'h mut dyn FnMut(Introduced),
     /// Every repository path met (folders and files), `/`-separated; 0 is the top.
     names: Vec<String>,
     /// Path → its id.
@@ -112,7 +122,7 @@ struct State<'a> {
     buf: Vec<u8>,
 }
 
-impl State<'_> {
+impl State<'_, '_> {
     /// Reads a root tree and everything below it not seen before; `commit` is the walk index of
     /// the commit to credit, `None` for a range's base (recorded as known, not scanned).
     fn tree(&mut self, root: ObjectId, commit: Option<usize>) {
@@ -207,10 +217,23 @@ impl State<'_> {
                 }
             }
             None => {
-                self.index.insert(id, self.out.blobs.len());
+                let blob = self.out.blobs.len();
+                self.index.insert(id, blob);
                 self.out.blobs.push(Blob {
                     id,
                     paths: vec![(rel, commit)],
+                });
+                let path = self
+                    .out
+                    .paths
+                    .get(rel as usize)
+                    .cloned()
+                    .unwrap_or_default();
+                (self.hand_over)(Introduced {
+                    blob,
+                    id,
+                    path,
+                    commit,
                 });
             }
         }

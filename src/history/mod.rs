@@ -110,14 +110,13 @@ fn scan_inner(request: &Request) -> Result<Outcome> {
         prefix: &prefix,
         ignore: &ignore,
     };
-    let collected = blobs::collect(&repo, &walked, &scope);
     let sync = repo.clone().into_sync();
-    let read = read::scan(
+    let (collected, read) = read::scan_while_walking(
         &sync,
-        &collected.blobs,
-        &collected.paths,
         request.max_file_size,
         request.threads,
+        |hand_over| blobs::collect(&repo, &walked, &scope, hand_over),
+        |collected| (&collected.blobs, &collected.paths),
     );
     let mut problems = collected.problems;
     problems.extend(read.stats.problems);

@@ -2,13 +2,21 @@
 //! each path it was introduced at. Blobs over the size limit are passed over from their header
 //! (never inflated), binary ones by the walker's own test, and a missing or corrupt object is a
 //! `parse-error` note: the scan goes on.
+//!
+//! Reading starts while the trees are still being walked: the walk hands over each blob the
+//! moment it first meets it, with that first path, so the single-threaded walk and the parallel
+//! reads overlap. A blob the walk later meets at another path is read again only when that path
+//! could give another answer: a file name the rules treat differently (a lock file, source
+//! code), or a blob that had matches, whose places and context are worked out per path. A copy
+//! of a file without secrets, the common case, costs nothing more.
 
 use super::blobs::Blob;
-use crate::checks::secrets;
+use crate::checks::secrets::{self, FileKind};
 use crate::model::Finding;
 use crate::walk::{looks_binary, WalkStats};
+use gix::ObjectId;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{mpsc, Mutex};
 
 /// A finding in a blob, with the walk index of the commit that introduced it at its path.
 #[derive(Debug)]
@@ -39,68 +47,191 @@ impl Read {
     }
 }
 
-/// Blobs handed to a worker at a time: few enough to balance, enough to keep the shared
-/// counter cold.
+/// A blob the walk met for the first time, at its first path.
+#[derive(Debug)]
+pub struct Introduced {
+    /// Its index in the walk's list of distinct blobs.
+    pub blob: usize,
+    /// Its id.
+    pub id: ObjectId,
+    /// The path, relative to the scan root.
+    pub path: String,
+    /// Walk index of the commit that introduced it there.
+    pub commit: usize,
+}
+
+/// What the first read of a blob told about its other paths.
+#[derive(Clone, Copy, Debug)]
+enum FirstRead {
+    /// Too large, binary or unreadable: so it is at every path.
+    PassedOver,
+    /// Scanned as a file of `kind`; `matched`: the rules found something (kept or allowed).
+    Scanned { kind: FileKind, matched: bool },
+}
+
+/// One read: a blob and the paths to scan it for. `first` reads count in the statistics; the
+/// re-reads for further paths do not (the blob was counted once already).
+struct Job {
+    blob: usize,
+    id: ObjectId,
+    paths: Vec<(String, usize)>,
+    first: bool,
+}
+
+/// Blobs handed to a worker at a time in the re-read pass: few enough to balance, enough to
+/// keep the shared counter cold.
 const CHUNK: usize = 32;
 
-/// Reads and scans `blobs` on `threads` workers (0: one per core).
-pub fn scan(
+/// Runs `walk` on this thread, reading and scanning each blob it introduces on `threads`
+/// workers (0: one per core) as it goes, then re-reads what further paths need. `walk` gets a
+/// callback to hand each first introduction to; it returns every distinct blob with all its
+/// paths (indices into `paths(&result)`), which decides the re-reads.
+pub fn scan_while_walking<W>(
     repo: &gix::ThreadSafeRepository,
-    blobs: &[Blob],
-    paths: &[String],
     max_size: u64,
     threads: usize,
-) -> Read {
+    walk: impl FnOnce(&mut dyn FnMut(Introduced)) -> W,
+    blobs_of: impl Fn(&W) -> (&[Blob], &[String]),
+) -> (W, Read) {
     let threads = match threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
+    };
+    let (send, receive) = mpsc::channel::<Introduced>();
+    let receive = Mutex::new(receive);
+    let first_reads: Mutex<Vec<(usize, FirstRead)>> = Mutex::new(Vec::new());
+    let total = Mutex::new(Read::default());
+    let walked = std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                let next = || {
+                    let job = lock(&receive).recv().ok()?;
+                    Some(Job {
+                        blob: job.blob,
+                        id: job.id,
+                        paths: vec![(job.path, job.commit)],
+                        first: true,
+                    })
+                };
+                let (part, seen) = work(repo, max_size, next);
+                lock(&first_reads).extend(seen);
+                lock(&total).absorb(part);
+            });
+        }
+        let mut hand_over = |introduced: Introduced| {
+            // The workers outlive the walk inside this scope, so the receiver is there.
+            let _ = send.send(introduced);
+        };
+        let walked = walk(&mut hand_over);
+        drop(send);
+        walked
+    });
+    let mut first = vec![None; blobs_of(&walked).0.len()];
+    for (blob, read) in into_inner(first_reads) {
+        if let Some(slot) = first.get_mut(blob) {
+            *slot = Some(read);
+        }
     }
-    .min(blobs.len().div_ceil(CHUNK).max(1));
+    let (blobs, paths) = blobs_of(&walked);
+    let rereads = rereads(blobs, paths, &first);
+    let mut read = into_inner(total);
+    read.absorb(run_all(repo, max_size, threads, rereads));
+    (walked, read)
+}
+
+/// The re-reads further paths need (see the module documentation).
+fn rereads(blobs: &[Blob], paths: &[String], first: &[Option<FirstRead>]) -> Vec<Job> {
+    let name = |at: u32| paths.get(at as usize).map_or("", String::as_str);
+    blobs
+        .iter()
+        .enumerate()
+        .filter_map(|(index, blob)| {
+            let Some(Some(FirstRead::Scanned { kind, matched })) = first.get(index) else {
+                return None;
+            };
+            let further: Vec<(String, usize)> = blob
+                .paths
+                .iter()
+                .skip(1)
+                .map(|(at, commit)| (name(*at), *commit))
+                .filter(|(path, _)| *matched || FileKind::of_name(path) != *kind)
+                .map(|(path, commit)| (path.to_string(), commit))
+                .collect();
+            (!further.is_empty()).then_some(Job {
+                blob: index,
+                id: blob.id,
+                paths: further,
+                first: false,
+            })
+        })
+        .collect()
+}
+
+/// Reads `jobs` on `threads` workers, in chunks.
+fn run_all(
+    repo: &gix::ThreadSafeRepository,
+    max_size: u64,
+    threads: usize,
+    jobs: Vec<Job>,
+) -> Read {
+    if jobs.is_empty() {
+        return Read::default();
+    }
+    let threads = threads.min(jobs.len().div_ceil(CHUNK)).max(1);
+    let jobs: Vec<Mutex<Option<Job>>> = jobs.into_iter().map(|j| Mutex::new(Some(j))).collect();
     let next = AtomicUsize::new(0);
     let total = Mutex::new(Read::default());
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
-                let mut repo = repo.to_thread_local();
-                // Trees and commits were read already; blobs are read once each.
-                repo.object_cache_size(0);
-                super::with_delta_cache(&mut repo);
-                let mut part = Read::default();
-                loop {
-                    let start = next.fetch_add(CHUNK, Ordering::Relaxed);
-                    let Some(chunk) = blobs.get(start..(start + CHUNK).min(blobs.len())) else {
-                        break;
-                    };
-                    if chunk.is_empty() {
-                        break;
-                    }
-                    for blob in chunk {
-                        one(&repo, blob, paths, max_size, &mut part);
-                    }
-                }
-                match total.lock() {
-                    Ok(mut total) => total.absorb(part),
-                    Err(poisoned) => poisoned.into_inner().absorb(part),
-                }
+                let take = || {
+                    let at = next.fetch_add(1, Ordering::Relaxed);
+                    lock(jobs.get(at)?).take()
+                };
+                let (part, _) = work(repo, max_size, take);
+                lock(&total).absorb(part);
             });
         }
     });
-    match total.into_inner() {
-        Ok(read) => read,
-        Err(poisoned) => poisoned.into_inner(),
-    }
+    into_inner(total)
 }
 
-fn one(repo: &gix::Repository, blob: &Blob, names: &[String], max_size: u64, part: &mut Read) {
-    let name = |at: u32| names.get(at as usize).map_or("", String::as_str);
-    let Some(first_path) = blob.paths.first().map(|(at, _)| name(*at)) else {
-        return;
+/// One worker: reads and scans the jobs `next` hands out until it has none.
+fn work(
+    repo: &gix::ThreadSafeRepository,
+    max_size: u64,
+    mut next: impl FnMut() -> Option<Job>,
+) -> (Read, Vec<(usize, FirstRead)>) {
+    let mut repo = repo.to_thread_local();
+    // Trees and commits were read by the walk; blobs are read once each.
+    repo.object_cache_size(0);
+    super::with_delta_cache(&mut repo);
+    let mut part = Read::default();
+    let mut seen = Vec::new();
+    while let Some(job) = next() {
+        let read = one(&repo, &job, max_size, &mut part);
+        if job.first {
+            seen.push((job.blob, read));
+        }
+    }
+    (part, seen)
+}
+
+fn one(repo: &gix::Repository, job: &Job, max_size: u64, part: &mut Read) -> FirstRead {
+    let Some((first_path, _)) = job.paths.first() else {
+        return FirstRead::PassedOver;
     };
-    let unreadable = |part: &mut Read, why: String| part.stats.unreadable(first_path, &why);
-    match repo.find_header(blob.id) {
+    let counts = job.first;
+    let unreadable = |part: &mut Read, why: String| {
+        if counts {
+            part.stats.unreadable(first_path, &why);
+        }
+        FirstRead::PassedOver
+    };
+    match repo.find_header(job.id) {
         Ok(header) if header.size() > max_size => {
-            part.stats.skipped.too_large += 1;
-            return;
+            part.stats.skipped.too_large += u64::from(counts);
+            return FirstRead::PassedOver;
         }
         Ok(_) => {}
         Err(e) => {
@@ -108,37 +239,114 @@ fn one(repo: &gix::Repository, blob: &Blob, names: &[String], max_size: u64, par
                 part,
                 format!(
                     "git blob {} is missing from the object database ({e})",
-                    blob.id
+                    job.id
                 ),
             )
         }
     }
-    let object = match repo.find_object(blob.id) {
+    let object = match repo.find_object(job.id) {
         Ok(object) => object,
-        Err(e) => {
-            return unreadable(
-                part,
-                format!("git blob {} could not be read ({e})", blob.id),
-            )
-        }
+        Err(e) => return unreadable(part, format!("git blob {} could not be read ({e})", job.id)),
     };
     let bytes: &[u8] = &object.data;
     if looks_binary(bytes) {
-        part.stats.skipped.binary += 1;
-        return;
+        part.stats.skipped.binary += u64::from(counts);
+        return FirstRead::PassedOver;
     }
-    part.stats.files_scanned += 1;
-    part.stats.bytes_scanned += bytes.len() as u64;
-    let paths: Vec<&str> = blob.paths.iter().map(|(at, _)| name(*at)).collect();
+    if counts {
+        part.stats.files_scanned += 1;
+        part.stats.bytes_scanned += bytes.len() as u64;
+    }
+    let paths: Vec<&str> = job.paths.iter().map(|(path, _)| path.as_str()).collect();
+    let mut matched = false;
     for (scanned, (_, commit)) in secrets::scan_paths(&paths, bytes)
         .into_iter()
-        .zip(&blob.paths)
+        .zip(&job.paths)
     {
+        matched |= scanned.suppressed > 0 || !scanned.findings.is_empty();
         part.suppressed += scanned.suppressed;
         part.found
             .extend(scanned.findings.into_iter().map(|finding| Found {
                 commit: *commit,
                 finding,
             }));
+    }
+    FirstRead::Scanned {
+        kind: FileKind::of_name(first_path),
+        matched,
+    }
+}
+
+/// A lock that a panicking worker poisoned still holds what the others produced.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn into_inner<T>(mutex: Mutex<T>) -> T {
+    mutex
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{rereads, Blob, FileKind, FirstRead};
+    use gix::ObjectId;
+
+    fn blob(n: u8, paths: &[u32]) -> Blob {
+        Blob {
+            id: ObjectId::from_bytes_or_panic(&[n; 20]),
+            paths: paths.iter().map(|&at| (at, at as usize)).collect(),
+        }
+    }
+
+    #[test]
+    fn further_paths_are_read_again_only_when_they_can_change_the_answer() {
+        let paths: Vec<String> = ["a/settings.json", "b/settings.json", "b/Cargo.lock", "c.cs"]
+            .map(String::from)
+            .to_vec();
+        let json = FileKind::of_name("a/settings.json");
+        let blobs = vec![
+            // A clean copy under another folder, same kind of name: nothing to do.
+            blob(1, &[0, 1]),
+            // A copy the rules read differently (a lock file): read again for it alone.
+            blob(2, &[0, 1, 2]),
+            // A blob with matches: every further path needs its own places and context.
+            blob(3, &[0, 1]),
+            // Binary or too large: so at every path.
+            blob(4, &[0, 3]),
+            // Only one path: nothing further.
+            blob(5, &[3]),
+        ];
+        let clean = Some(FirstRead::Scanned {
+            kind: json,
+            matched: false,
+        });
+        let first = vec![
+            clean,
+            clean,
+            Some(FirstRead::Scanned {
+                kind: json,
+                matched: true,
+            }),
+            Some(FirstRead::PassedOver),
+            clean,
+        ];
+        let jobs = rereads(&blobs, &paths, &first);
+        let planned: Vec<(usize, Vec<&str>)> = jobs
+            .iter()
+            .map(|j| (j.blob, j.paths.iter().map(|(p, _)| p.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            planned,
+            vec![(1, vec!["b/Cargo.lock"]), (2, vec!["b/settings.json"])]
+        );
+        assert!(
+            jobs.iter().all(|j| !j.first),
+            "re-reads are not counted again"
+        );
+        assert_eq!(jobs[0].paths[0].1, 2, "the commit of that path is kept");
     }
 }

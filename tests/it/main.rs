@@ -19,6 +19,7 @@ mod cli_reports;
 mod cli_scan;
 mod cli_staged;
 mod docs;
+mod dotenv_oracle;
 mod dryrun_credentials;
 mod dryrun_entra;
 mod dryrun_keyvault;

@@ -12,6 +12,7 @@ mod dryrun_support;
 
 mod action_contract;
 mod cli_golden;
+mod cli_init;
 mod cli_inventory;
 mod cli_pipeline_forms;
 mod cli_remote;

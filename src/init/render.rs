@@ -60,6 +60,7 @@ pub fn render(input: &Input<'_>) -> (String, Counts) {
     }
     counts.environments = rows.len();
     counts.shared_apps = shared_apps(&mut out, input.inventory);
+    identity_references(input.inventory, &mut ci_names);
     ci_step(&mut out, input, &ci_names);
     (out, counts)
 }
@@ -115,10 +116,14 @@ fn joined(items: &[String], word: &str) -> String {
     }
 }
 
-/// Comment lines of `text`, wrapped under 100 columns, each starting with `# ` (and `prefix`
-/// after it on the lines that follow the first).
+/// Comment lines of `text`, wrapped under 100 columns, each starting with `# ` (the lines
+/// after the first indented, so that none reads as a setting to uncomment).
 fn comment(out: &mut String, text: &str) {
-    let options = textwrap::Options::new(96).subsequent_indent("  ");
+    // Paths and names are never split (`4-WebApp-your-API/` stays whole).
+    let options = textwrap::Options::new(96)
+        .subsequent_indent("  ")
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
     for line in textwrap::wrap(text, options) {
         let _ = writeln!(out, "# {line}");
     }
@@ -150,9 +155,13 @@ fn environment(
         comment(
             out,
             &format!(
-                "Named by {}, which sets no credential itself: {name} runs on the base \
-                 configuration it inherits.",
-                listed(&files)
+                "Named by {}, which {}: {name} runs on the base configuration it inherits.",
+                listed(&files),
+                if files.len() > 1 {
+                    "set no credential themselves"
+                } else {
+                    "sets no credential itself"
+                }
             ),
         );
     } else if !files.is_empty() {
@@ -175,9 +184,53 @@ fn environment(
     }
     let written: Vec<String> = aliases.keys().map(|a| quoted(a)).collect();
     let _ = writeln!(out, "aliases = [{}]", written.join(", "));
-    ids(out, input.inventory, row, own, counts);
+    let apps = apps_of(input.inventory, own, row);
+    if apps.len() > 1 {
+        comment(
+            out,
+            &format!(
+                "{name} is configured by {} apps ({}), each with its own registration: an id \
+                 pinned here would hold for all of them, so none is suggested (`credgate scan` \
+                 compares each app's values on their own).",
+                apps.len(),
+                listed(&apps)
+            ),
+        );
+    } else {
+        ids(out, input.inventory, row, own, counts);
+    }
     secret(out, input.inventory, own, row);
     dry_run_variables(out, input.names, name, own, counts, ci_names);
+}
+
+/// The apps (project folders, `.` for the repository level) whose files configure the
+/// environment: its own facts' files and the files that name it.
+fn apps_of(inventory: &Inventory, own: &[Fact], row: &EnvironmentSummary) -> Vec<String> {
+    let roots = &inventory.project_roots;
+    let mut files: Vec<&str> = own
+        .iter()
+        .filter_map(|f| f.location.file.as_deref())
+        .collect();
+    if let Some(named) = inventory.environment_files.get(&row.name) {
+        files.extend(named.iter().map(String::as_str));
+    }
+    let mut apps: Vec<String> = Vec::new();
+    for file in &files {
+        // A file that may configure an app already counted (the repository level holds all)
+        // adds none.
+        if files
+            .iter()
+            .any(|other| !crate::inventory::app::same_app(file, other, roots))
+        {
+            let scope = crate::inventory::app::app_scope(file, roots);
+            let scope = if scope.is_empty() { "." } else { scope };
+            if !apps.iter().any(|a| a == scope) {
+                apps.push(scope.to_string());
+            }
+        }
+    }
+    apps.sort();
+    apps
 }
 
 /// The built-in names of `environment` that its files are named with (`prod` in
@@ -439,6 +492,34 @@ fn dry_run_variables(
     }
 }
 
+/// The CI secrets and variables the repository's pipelines and files already reference under
+/// a name the dry-run reads (`AZURE_CLIENT_ID`, `PROD_AZURE_CREDENTIALS`), so the CI step
+/// passes those instead of names the repository does not define.
+fn identity_references(inventory: &Inventory, names: &mut BTreeMap<String, String>) {
+    let facts = inventory
+        .environments
+        .values()
+        .flatten()
+        .chain(&inventory.unassigned);
+    for fact in facts {
+        let FactValue::Reference { kind, name } = &fact.value else {
+            continue;
+        };
+        let read = identity_variables().any(|key| {
+            name == key
+                || name
+                    .strip_suffix(key)
+                    .is_some_and(|p| p.ends_with('_') && p.len() > 1)
+                || name
+                    .strip_prefix(key)
+                    .is_some_and(|s| s.starts_with('_') && s.len() > 1)
+        });
+        if read && is_variable_kind(kind) && is_variable_name(name) {
+            names.entry(name.clone()).or_insert_with(|| kind.clone());
+        }
+    }
+}
+
 /// Reference kinds whose name is a CI or process variable the dry-run can read.
 fn is_variable_kind(kind: &str) -> bool {
     matches!(
@@ -556,7 +637,9 @@ fn ci_step(out: &mut String, input: &Input<'_>, ci_names: &BTreeMap<String, Stri
         let _ = writeln!(out, "#       environments: {job_env}");
         out.push_str("#     env:\n");
         let mut mapped = 0;
+        let mut secret = false;
         for (name, kind) in ci_names {
+            secret |= kind == "github-secret" && !name.contains("_ID");
             let expression = match kind.as_str() {
                 "github-secret" => format!("${{{{ secrets.{name} }}}}"),
                 "github-variable" => format!("${{{{ vars.{name} }}}}"),
@@ -569,6 +652,11 @@ fn ci_step(out: &mut String, input: &Input<'_>, ci_names: &BTreeMap<String, Stri
             out.push_str("#       AZURE_TENANT_ID: ${{ vars.AZURE_TENANT_ID }}\n");
             out.push_str("#       AZURE_CLIENT_ID: ${{ vars.AZURE_CLIENT_ID }}\n");
             out.push_str("#       AZURE_CLIENT_SECRET: ${{ secrets.AZURE_CLIENT_SECRET }}\n");
+        } else if !secret {
+            out.push_str(
+                "#   (no client secret: credgate uses the job's OIDC token, with \
+                 `permissions: id-token: write`)\n",
+            );
         }
     }
     if azure || !github {
@@ -665,9 +753,14 @@ mod tests {
     }
 
     #[test]
-    fn quoting_is_toml_s() {
-        assert_eq!(key("west europe"), "\"west europe\"");
+    fn quoting_round_trips_through_toml() {
+        for value in ["a\"b\\c", "west europe", "it's", "tab\there", "\u{e9}"] {
+            let table: toml::Table =
+                toml::from_str(&format!("k = {}\n[{}]\n", quoted(value), key(value)))
+                    .expect("valid TOML");
+            assert_eq!(table["k"].as_str(), Some(value));
+            assert!(table.contains_key(value), "{value:?}");
+        }
         assert_eq!(key("westeurope-prod"), "westeurope-prod");
-        assert_eq!(quoted("a\"b\\c"), "\"a\\\"b\\\\c\"");
     }
 }

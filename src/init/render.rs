@@ -345,13 +345,32 @@ fn ids(
                     short_reference(kind, name)
                 ),
             );
+        } else if is_placeholder(value) {
+            let at: Vec<String> = own
+                .iter()
+                .chain(&inventory.unassigned)
+                .filter(|f| f.field == field)
+                .filter(|f| matches!(&f.value, FactValue::Plain(v) if v == value))
+                .map(fact_origin)
+                .collect();
+            comment(
+                out,
+                &format!(
+                    "{setting}: {} holds a placeholder; to pin the real id, add a {setting} \
+                     line with it here.",
+                    if at.is_empty() {
+                        "the repository".to_string()
+                    } else {
+                        listed(&at)
+                    }
+                ),
+            );
         } else {
             comment(
                 out,
                 &format!(
-                    "{setting}: the value found is not a valid id (a placeholder or a typo: see \
-                     malformed-id or placeholder-credential in `credgate scan`), so it is not \
-                     copied here."
+                    "{setting}: the value found is not a valid id (see malformed-id in \
+                     `credgate scan`), so it is not copied here."
                 ),
             );
         }
@@ -411,6 +430,11 @@ fn secret(out: &mut String, inventory: &Inventory, own: &[Fact], row: &Environme
              the CI identity, which needs the \"Key Vault Secrets User\" role on the vault (a \
              [keyvault] table names other variables for that identity)."
         )
+    } else if row.secret.fingerprint.is_some() && placeholder_secret(inventory, own, source) {
+        format!(
+            "Its secret at {source} is a placeholder: keep the real one in a CI secret or Key \
+             Vault, never in the file."
+        )
     } else if row.secret.fingerprint.is_some() {
         format!(
             "Its secret is a literal committed at {source}: `credgate scan` reports it. Rotate it \
@@ -420,6 +444,15 @@ fn secret(out: &mut String, inventory: &Inventory, own: &[Fact], row: &Environme
         format!("Its secret comes from {source}.")
     };
     comment(out, &text);
+}
+
+/// Whether the literal secret at `source` (`file:line`) is a placeholder such as
+/// `Enter_the_Client_Secret_Here` (looked at, never written).
+fn placeholder_secret(inventory: &Inventory, own: &[Fact], source: &str) -> bool {
+    own.iter()
+        .chain(&inventory.unassigned)
+        .filter(|f| fact_origin(f) == source)
+        .any(|f| matches!(&f.value, FactValue::Secret(s) if is_placeholder(s.expose())))
 }
 
 /// The CI variable names the dry-run reads for the environment, and commented `*_env` settings

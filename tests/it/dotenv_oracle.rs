@@ -262,8 +262,29 @@ fn every_env_file_of_the_repository_reads_as_dotenvy_reads_it() {
     assert!(files
         .iter()
         .any(|f| f.ends_with("examples/demo/.env.staging")));
+    let lines = compare_files(root, &files);
+    assert!(lines > 50, "{lines} lines compared");
+}
+
+/// `CREDGATE_DOTENV_CORPUS=/path/to/checkouts cargo test dotenv_oracle`: the same comparison
+/// over every `.env` file of other repositories (nothing is compared without the variable).
+#[test]
+fn env_files_of_an_outside_corpus_read_as_dotenvy_reads_them() {
+    let Some(dir) = std::env::var_os("CREDGATE_DOTENV_CORPUS") else {
+        return;
+    };
+    let root = PathBuf::from(dir);
+    let mut files = Vec::new();
+    env_files(&root, &mut files);
+    files.sort();
+    let lines = compare_files(&root, &files);
+    eprintln!("{} .env files, {lines} lines compared", files.len());
+}
+
+/// Compares every file; returns how many lines were read or refused alike.
+fn compare_files(root: &Path, files: &[PathBuf]) -> usize {
     let mut lines = 0;
-    for file in &files {
+    for file in files {
         let bytes = std::fs::read(file).expect("readable fixture");
         let text = String::from_utf8_lossy(&bytes);
         let origin = file
@@ -274,7 +295,7 @@ fn every_env_file_of_the_repository_reads_as_dotenvy_reads_it() {
         let outcome = compare(&origin, &text);
         lines += outcome.same + outcome.refused;
     }
-    assert!(lines > 50, "{lines} lines compared");
+    lines
 }
 
 /// A tiny deterministic generator (an LCG): the corpus is the same on every run.

@@ -632,6 +632,15 @@ fn shared_apps(out: &mut String, inventory: &Inventory) -> usize {
     count
 }
 
+/// ` (a.yml and b.yml)`: the CI files a platform's step is for, or nothing when none was found.
+fn found_in(files: &[String]) -> String {
+    if files.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", listed(files))
+    }
+}
+
 /// The step to add to the CI: GitHub Actions, Azure Pipelines, or both when neither is found.
 fn ci_step(out: &mut String, input: &Input<'_>, ci_names: &BTreeMap<String, String>) {
     let mut deployed: Vec<&str> = input.environments.iter().map(|r| r.name.as_str()).collect();
@@ -652,75 +661,76 @@ fn ci_step(out: &mut String, input: &Input<'_>, ci_names: &BTreeMap<String, Stri
          requests, `credgate scan` needs no secrets.",
     );
     if github || !azure {
-        let found = if github {
-            format!(" ({})", listed(input.github_workflows))
-        } else {
-            String::new()
-        };
         comment(
             out,
             &format!(
-                "GitHub Actions{found}: add this step to each deploy job, before the deploy \
-                 (whole workflows: templates/github/credgate-deploy.yml and credgate-pr.yml):"
+                "GitHub Actions{}: add this step to each deploy job, before the deploy (whole \
+                 workflows: templates/github/credgate-deploy.yml and credgate-pr.yml):",
+                found_in(input.github_workflows)
             ),
         );
-        out.push_str("#   - uses: credgate/credgate@v1\n");
-        out.push_str("#     with:\n");
-        out.push_str("#       command: check\n");
-        let _ = writeln!(out, "#       environments: {job_env}");
-        out.push_str("#     env:\n");
-        let mut mapped = 0;
+        let mut step = vec![
+            "- uses: credgate/credgate@v1".to_string(),
+            "  with:".to_string(),
+            "    command: check".to_string(),
+            format!("    environments: {job_env}"),
+            "  env:".to_string(),
+        ];
         let mut secret = false;
         for (name, kind) in ci_names {
             secret |= kind == "github-secret" && !name.contains("_ID");
-            let expression = match kind.as_str() {
-                "github-secret" => format!("${{{{ secrets.{name} }}}}"),
-                "github-variable" => format!("${{{{ vars.{name} }}}}"),
-                _ => continue,
-            };
-            let _ = writeln!(out, "#       {name}: {expression}");
-            mapped += 1;
+            match kind.as_str() {
+                "github-secret" => step.push(format!("    {name}: ${{{{ secrets.{name} }}}}")),
+                "github-variable" => step.push(format!("    {name}: ${{{{ vars.{name} }}}}")),
+                _ => {}
+            }
         }
-        if mapped == 0 {
-            out.push_str("#       AZURE_TENANT_ID: ${{ vars.AZURE_TENANT_ID }}\n");
-            out.push_str("#       AZURE_CLIENT_ID: ${{ vars.AZURE_CLIENT_ID }}\n");
-            out.push_str("#       AZURE_CLIENT_SECRET: ${{ secrets.AZURE_CLIENT_SECRET }}\n");
+        if step.len() == 5 {
+            step.push("    AZURE_TENANT_ID: ${{ vars.AZURE_TENANT_ID }}".to_string());
+            step.push("    AZURE_CLIENT_ID: ${{ vars.AZURE_CLIENT_ID }}".to_string());
+            step.push("    AZURE_CLIENT_SECRET: ${{ secrets.AZURE_CLIENT_SECRET }}".to_string());
         } else if !secret {
-            out.push_str(
-                "#   (no client secret: credgate uses the job's OIDC token, with \
-                 `permissions: id-token: write`)\n",
+            step.push(
+                "(no client secret: credgate uses the job's OIDC token, with \
+                 `permissions: id-token: write`)"
+                    .to_string(),
             );
         }
+        yaml(out, &step);
     }
     if azure || !github {
-        let found = if azure {
-            format!(" ({})", listed(input.azure_pipelines))
-        } else {
-            String::new()
-        };
         comment(
             out,
             &format!(
-                "Azure Pipelines{found}: copy templates/azure-pipelines/credgate.yml into the \
+                "Azure Pipelines{}: copy templates/azure-pipelines/credgate.yml into the \
                  repository and add this to each deployment job, before the deploy (or use the \
-                 Azure DevOps task, templates/azure-devops-task):"
+                 Azure DevOps task, templates/azure-devops-task):",
+                found_in(input.azure_pipelines)
             ),
         );
-        out.push_str("#   - template: credgate.yml\n");
-        out.push_str("#     parameters:\n");
-        out.push_str("#       command: check\n");
-        let _ = writeln!(out, "#       environments: [ '{job_env}' ]");
-        out.push_str("#       env:\n");
-        let mut mapped = 0;
+        let mut step = vec![
+            "- template: credgate.yml".to_string(),
+            "  parameters:".to_string(),
+            "    command: check".to_string(),
+            format!("    environments: [ '{job_env}' ]"),
+            "    env:".to_string(),
+        ];
         for (name, kind) in ci_names {
             if kind == "pipeline-variable" {
-                let _ = writeln!(out, "#         {name}: $({name})");
-                mapped += 1;
+                step.push(format!("      {name}: $({name})"));
             }
         }
-        if mapped == 0 {
-            out.push_str("#         AZURE_CLIENT_SECRET: $(AZURE_CLIENT_SECRET)\n");
+        if step.len() == 5 {
+            step.push("      AZURE_CLIENT_SECRET: $(AZURE_CLIENT_SECRET)".to_string());
         }
+        yaml(out, &step);
+    }
+}
+
+/// A YAML snippet as comment lines, indented under the prose.
+fn yaml(out: &mut String, lines: &[String]) {
+    for line in lines {
+        let _ = writeln!(out, "#   {line}");
     }
 }
 

@@ -106,13 +106,10 @@ fn the_demo_gets_a_file_that_loads_and_round_trips() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let scanned: Vec<&str> = report["environments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|e| e["name"].as_str())
-        .collect();
-    assert_eq!(scanned, ["development", "staging", "production"]);
+    assert_eq!(
+        crate::common::environment_names(&report),
+        ["development", "staging", "production"]
+    );
 }
 
 #[test]

@@ -141,6 +141,14 @@ pub fn finding<'a>(json: &'a serde_json::Value, rule: &str) -> &'a serde_json::V
         .unwrap_or_else(|| panic!("no {rule} finding in {json:#}"))
 }
 
+/// The names of a JSON report's environments, in the report's order.
+pub fn environment_names(json: &serde_json::Value) -> Vec<&str> {
+    json["environments"]
+        .as_array()
+        .map(|rows| rows.iter().filter_map(|e| e["name"].as_str()).collect())
+        .unwrap_or_default()
+}
+
 /// Writes a file, creating its folders.
 pub fn write(root: &Path, rel: &str, content: &str) {
     let path = root.join(rel);

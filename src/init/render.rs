@@ -501,8 +501,38 @@ fn dry_run_variables(
         }) else {
             continue;
         };
-        if identity_variables().any(|v| v == name) {
-            // The plain names are read already (with one `--env`): nothing to rename.
+        let read_already = identity_variables().any(|key| {
+            name == key
+                || prefixes
+                    .iter()
+                    .any(|p| name == format!("{p}_{key}") || name == format!("{key}_{p}"))
+        });
+        if read_already {
+            // The dry-run reads these names already: nothing to rename.
+            continue;
+        }
+        if let Some(other) = other_environment(names, environment, name) {
+            comment(
+                out,
+                &format!(
+                    "{environment}'s pipeline passes {name} ({} at {}), named for {other}: \
+                     `credgate scan` reports it (cross-env-secret-reference), so it is not \
+                     suggested here.",
+                    short_reference(kind, name),
+                    fact_origin(fact)
+                ),
+            );
+            continue;
+        }
+        if name.to_ascii_uppercase().contains("CREDENTIALS") {
+            comment(
+                out,
+                &format!(
+                    "{environment}'s pipeline passes azure/login's JSON in {name} ({}): pass it \
+                     to credgate's step as {main}_AZURE_CREDENTIALS, which the dry-run reads.",
+                    fact_origin(fact)
+                ),
+            );
             continue;
         }
         if !wrote_intro {
@@ -551,6 +581,14 @@ fn identity_references(inventory: &Inventory, names: &mut BTreeMap<String, Strin
             names.entry(name.clone()).or_insert_with(|| kind.clone());
         }
     }
+}
+
+/// Another environment a variable's name is named for (`STAGING_CLIENT_SECRET` in
+/// production's job), by the known names among its `_`-separated parts.
+fn other_environment(names: &EnvironmentNames, environment: &str, name: &str) -> Option<String> {
+    name.split(['_', '-', '.'])
+        .filter_map(|part| names.known(part))
+        .find(|env| env != environment)
 }
 
 /// Reference kinds whose name is a CI or process variable the dry-run can read.
@@ -793,6 +831,51 @@ mod tests {
         assert!(text.contains("aliases = [\"prod\"]"), "{text}");
         assert!(!text.contains("pasted secret"), "{text}");
         assert!(text.contains("PRODUCTION_AZURE_CLIENT_SECRET"), "{text}");
+    }
+
+    #[test]
+    fn variable_names_are_suggested_only_when_the_dry_run_would_not_read_them() {
+        let reference = |line, field, kind: &str, name: &str| {
+            fact(
+                Some("production"),
+                ".github/workflows/deploy.yml",
+                line,
+                field,
+                FactValue::Reference {
+                    kind: kind.into(),
+                    name: name.into(),
+                },
+            )
+        };
+        let mut inv = Inventory::default();
+        inv.environments.insert(
+            "production".into(),
+            vec![
+                reference(
+                    10,
+                    Field::ClientSecret,
+                    "github-secret",
+                    "STAGING_SP_SECRET",
+                ),
+                reference(11, Field::TenantId, "github-secret", "PROD_AZURE_TENANT_ID"),
+                reference(12, Field::ClientId, "github-variable", "API_APP_ID"),
+                reference(13, Field::Certificate, "github-secret", "LOGIN_CREDENTIALS"),
+            ],
+        );
+        let text = input_of(&inv);
+        // Named for staging: the cross-environment mistake, never a suggestion.
+        assert!(!text.contains("client_secret_env ="), "{text}");
+        assert!(text.contains("named for staging"), "{text}");
+        // Read by convention already.
+        assert!(!text.contains("tenant_id_env ="), "{text}");
+        assert!(text.contains("# client_id_env = \"API_APP_ID\"  # github-variable:API_APP_ID at .github/workflows/deploy.yml:12"), "{text}");
+        assert!(
+            text.contains("API_APP_ID: ${{ vars.API_APP_ID }}"),
+            "{text}"
+        );
+        // azure/login's JSON is no id: said, not suggested.
+        assert!(!text.contains("certificate_path_env ="), "{text}");
+        assert!(text.contains("PRODUCTION_AZURE_CREDENTIALS"), "{text}");
     }
 
     #[test]

@@ -12,9 +12,10 @@
 //! - **`$NAME` and `${NAME}` are kept as written**: dotenvy replaces them with the process's
 //!   variables or earlier lines' values; credgate must see the reference, not whatever the
 //!   scanning machine holds.
-//! - **A `$NAME` right before the closing `"`** ends the reference and closes the quote; dotenvy
-//!   0.15.7 takes that quote as a literal character and refuses the line, a bug that would
-//!   hide `SECRET="$FROM_CI"` references.
+//! - **A `$NAME` (or a bare `$`) right before the closing `"`** ends there and the quote
+//!   closes; dotenvy 0.15.7 takes that quote as a literal character and refuses the line (or,
+//!   when another `"` follows, reads the rest of the line as quoted), a bug that would hide
+//!   `SECRET="$FROM_CI"` references.
 //! - **A last line without a newline** that ends in a space or a `\` is read like any other
 //!   line; dotenvy 0.15.7's line reader waits for more input there and refuses the file.
 //! - **A byte order mark** is skipped, as dotenvy's loaders (not its iterators) do.

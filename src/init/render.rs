@@ -167,6 +167,22 @@ fn environment(
     } else if !files.is_empty() {
         comment(out, &format!("Found in {}.", listed(&files)));
     }
+    let context = |f: &String| crate::checks::secrets::filekind::FileKind::of(f);
+    if !files.is_empty()
+        && files.iter().all(|f| {
+            let kind = context(f);
+            kind.test || kind.vendored || kind.docs
+        })
+    {
+        comment(
+            out,
+            &format!(
+                "Every source of {name} is test data, vendored code or an example: if it \
+                 deploys nothing, delete this table, or leave its folder out with [scan] ignore \
+                 (at the cost of its hard-coded secrets no longer being reported)."
+            ),
+        );
+    }
     let aliases = aliases(input.names, name, &files);
     if !aliases.is_empty() {
         let spelled: Vec<String> = aliases

@@ -238,6 +238,18 @@ impl LeakCheck {
         Self { windows, short }
     }
 
+    /// [`LeakCheck::assert_clean`] on a finished command's standard output and error.
+    pub fn assert_output_clean(&self, out: &std::process::Output, label: &str) {
+        self.assert_clean(
+            &String::from_utf8_lossy(&out.stdout),
+            &format!("{label}: stdout"),
+        );
+        self.assert_clean(
+            &String::from_utf8_lossy(&out.stderr),
+            &format!("{label}: stderr"),
+        );
+    }
+
     /// Panics if `text` holds 12 characters of any secret (or a whole short one).
     pub fn assert_clean(&self, text: &str, what: &str) {
         for (name, value) in &self.short {

@@ -614,14 +614,7 @@ fn init_writes_and_prints_no_secret() {
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "init -o {output:?}");
         let label = format!("init -o {output:?}");
-        check.assert_clean(
-            &String::from_utf8_lossy(&out.stdout),
-            &format!("{label}: stdout"),
-        );
-        check.assert_clean(
-            &String::from_utf8_lossy(&out.stderr),
-            &format!("{label}: stderr"),
-        );
+        check.assert_output_clean(&out, &label);
     }
     let written = std::fs::read_to_string(&file).unwrap();
     assert!(written.contains("[environments."), "{written}");
@@ -978,14 +971,7 @@ fn fail_closed_outputs_print_no_secret() {
             let label = format!("check --format {format} --env {envs:?}");
             let expected = if envs.len() == 1 { 2 } else { 1 };
             assert_eq!(out.status.code(), Some(expected), "{label}");
-            check.assert_clean(
-                &String::from_utf8_lossy(&out.stdout),
-                &format!("{label}: stdout"),
-            );
-            check.assert_clean(
-                &String::from_utf8_lossy(&out.stderr),
-                &format!("{label}: stderr"),
-            );
+            check.assert_output_clean(&out, &label);
             if *format == "json" && envs.len() > 1 {
                 let report = json(&out.stdout);
                 assert_eq!(status_of(&report, "staging"), "not_sent");

@@ -54,10 +54,10 @@ pub fn parse(text: &str) -> (Vec<Entry>, Option<(u32, String)>) {
         }
     }
     let error = first_error.map(|(line, why)| match more_errors {
-        0 => (line, why),
+        0 => (line, format!("{why} (dotenvy refuses the line)")),
         n => (
             line,
-            format!("{why} (and {n} more line(s) dotenv loaders refuse)"),
+            format!("{why} (dotenvy refuses the line, and {n} more after it)"),
         ),
     });
     (entries, error)

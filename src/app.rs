@@ -84,6 +84,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Baseline(args) => run_baseline(&staged_root(args)?),
         Command::Explain(args) => run_explain(&args),
         Command::Rules(args) => run_rules(&args),
+        Command::Init(args) => crate::init::run(&args),
     }
 }
 

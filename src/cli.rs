@@ -57,6 +57,30 @@ pub enum Command {
         after_help = "Examples:\n  credgate baseline                      writes .credgate-baseline.json\n  credgate scan --baseline .credgate-baseline.json"
     )]
     Baseline(ScanArgs),
+    /// Write a first credgate.toml from what a scan finds: environments and their aliases, the
+    /// tenant and client ids to confirm, the CI variables the dry-run reads, shared apps, the CI
+    /// step. Never a secret; an existing file only with --force.
+    #[command(
+        after_help = "Examples:\n  credgate init                          writes ./credgate.toml\n  credgate init path/to/repo -o -        prints it instead\n  credgate init --force                  replaces an existing credgate.toml"
+    )]
+    Init(InitArgs),
+}
+
+/// Flags of `init`.
+#[derive(Debug, Args, Clone)]
+pub struct InitArgs {
+    /// Repository root to scan [default: `.`].
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Where to write [default: credgate.toml at PATH]; `-` prints it to standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the file if it exists (without it, an existing file is an error, exit 2).
+    #[arg(long)]
+    pub force: bool,
+    /// No summary line on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// Files larger than this (10 MiB) are skipped unless `--max-file-size` or the config says otherwise.

@@ -32,6 +32,7 @@ pub mod dryrun;
 pub mod explain;
 pub mod extract;
 pub mod history;
+pub mod init;
 pub mod inventory;
 pub mod model;
 pub mod report;

@@ -528,16 +528,29 @@ pub fn variable_form(name: &str) -> String {
     name.to_ascii_uppercase().replace(['-', '.', ' '], "_")
 }
 
-/// `<ALIAS>_<KEY>` then `<KEY>_<ALIAS>` for every alias of the environment.
-fn from_convention(ctx: &Context<'_>, environment: &str, search: &mut Search<'_>) -> Level {
-    let mut prefixes: Vec<String> = ctx
-        .names
+/// The ENV parts of the variable names the dry-run reads for an environment by convention
+/// (`<ENV>_AZURE_CLIENT_SECRET`, `AZURE_CLIENT_SECRET_<ENV>`): every alias in variable form,
+/// sorted. Public so that `credgate init` names the same variables the dry-run reads.
+pub fn convention_prefixes(names: &EnvironmentNames, environment: &str) -> Vec<String> {
+    let mut prefixes: Vec<String> = names
         .aliases_of(environment)
         .iter()
         .map(|a| variable_form(a))
         .collect();
     prefixes.sort();
     prefixes.dedup();
+    prefixes
+}
+
+/// The azure-identity variable names (`AZURE_TENANT_ID`, …, `AZURE_CREDENTIALS`) the dry-run
+/// reads, without an environment part: what `credgate init` lists and never suggests renaming.
+pub fn identity_variables() -> impl Iterator<Item = &'static str> {
+    KEYS.into_iter().chain([CREDENTIALS_KEY])
+}
+
+/// `<ALIAS>_<KEY>` then `<KEY>_<ALIAS>` for every alias of the environment.
+fn from_convention(ctx: &Context<'_>, environment: &str, search: &mut Search<'_>) -> Level {
+    let prefixes = convention_prefixes(ctx.names, environment);
     let mut level = Level::default();
     let names = |key: &str| -> Vec<String> {
         prefixes

@@ -141,6 +141,14 @@ pub fn finding<'a>(json: &'a serde_json::Value, rule: &str) -> &'a serde_json::V
         .unwrap_or_else(|| panic!("no {rule} finding in {json:#}"))
 }
 
+/// The names of a JSON report's environments, in the report's order.
+pub fn environment_names(json: &serde_json::Value) -> Vec<&str> {
+    json["environments"]
+        .as_array()
+        .map(|rows| rows.iter().filter_map(|e| e["name"].as_str()).collect())
+        .unwrap_or_default()
+}
+
 /// Writes a file, creating its folders.
 pub fn write(root: &Path, rel: &str, content: &str) {
     let path = root.join(rel);
@@ -228,6 +236,18 @@ impl LeakCheck {
             }
         }
         Self { windows, short }
+    }
+
+    /// [`LeakCheck::assert_clean`] on a finished command's standard output and error.
+    pub fn assert_output_clean(&self, out: &std::process::Output, label: &str) {
+        self.assert_clean(
+            &String::from_utf8_lossy(&out.stdout),
+            &format!("{label}: stdout"),
+        );
+        self.assert_clean(
+            &String::from_utf8_lossy(&out.stderr),
+            &format!("{label}: stderr"),
+        );
     }
 
     /// Panics if `text` holds 12 characters of any secret (or a whole short one).

@@ -121,13 +121,7 @@ fn env_filters_the_inventory_never_the_committed_secrets() {
     assert_eq!(leaks.len(), 1, "{report:#}");
     assert_eq!(leaks[0]["environment"], "staging");
     // The inventory is production's only.
-    let names: Vec<&str> = report["environments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|e| e["name"].as_str())
-        .collect();
-    assert_eq!(names, ["production"]);
+    assert_eq!(crate::common::environment_names(&report), ["production"]);
     assert_no_leak(&String::from_utf8_lossy(&out.stdout), &secret, "stdout");
 }
 

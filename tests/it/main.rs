@@ -12,6 +12,7 @@ mod dryrun_support;
 
 mod action_contract;
 mod cli_golden;
+mod cli_init;
 mod cli_inventory;
 mod cli_pipeline_forms;
 mod cli_remote;
@@ -19,6 +20,7 @@ mod cli_reports;
 mod cli_scan;
 mod cli_staged;
 mod docs;
+mod dotenv_oracle;
 mod dryrun_credentials;
 mod dryrun_entra;
 mod dryrun_keyvault;

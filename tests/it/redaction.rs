@@ -586,6 +586,42 @@ fn offline_commands_print_no_secret() {
 }
 
 #[test]
+fn init_writes_and_prints_no_secret() {
+    // Everything planted in the tree and the process environment (init reads neither the
+    // process's variables nor the network, and must not copy what the tree holds).
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    let planted = plant(&root);
+    let mut secrets = planted.secrets.clone();
+    for (name, value) in &planted.secrets {
+        let fingerprint = credgate::secret::fingerprint_of(value);
+        secrets.push((
+            format!("{name} fingerprint"),
+            fingerprint.trim_start_matches("sha256:").to_string(),
+        ));
+    }
+    let check = LeakCheck::new(&secrets);
+    let file = dir.path().join("credgate.toml");
+    for output in [file.as_os_str(), std::ffi::OsStr::new("-")] {
+        let out = credgate_isolated()
+            .arg("init")
+            .arg(&root)
+            .arg("-o")
+            .arg(output)
+            .arg("--force")
+            .envs(planted.env("http://127.0.0.1:9"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "init -o {output:?}");
+        let label = format!("init -o {output:?}");
+        check.assert_output_clean(&out, &label);
+    }
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(written.contains("[environments."), "{written}");
+    check.assert_clean(&written, "init's credgate.toml");
+}
+
+#[test]
 fn network_answering_prints_no_secret_nor_token() {
     // `--env uat` alone: the plain azure-identity variables are the credential.
     let (traces, server, planted) = prove(&["check", "dry-run"], Network::Mixed, Some("uat"));
@@ -935,14 +971,7 @@ fn fail_closed_outputs_print_no_secret() {
             let label = format!("check --format {format} --env {envs:?}");
             let expected = if envs.len() == 1 { 2 } else { 1 };
             assert_eq!(out.status.code(), Some(expected), "{label}");
-            check.assert_clean(
-                &String::from_utf8_lossy(&out.stdout),
-                &format!("{label}: stdout"),
-            );
-            check.assert_clean(
-                &String::from_utf8_lossy(&out.stderr),
-                &format!("{label}: stderr"),
-            );
+            check.assert_output_clean(&out, &label);
             if *format == "json" && envs.len() > 1 {
                 let report = json(&out.stdout);
                 assert_eq!(status_of(&report, "staging"), "not_sent");

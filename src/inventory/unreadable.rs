@@ -13,6 +13,12 @@ pub const PARSE_ERROR: &str = "parse-error";
 
 /// Turns every `parse-error` whose file belongs to an environment (by its name or folder) into
 /// an error for that environment, and returns environment → its unreadable files.
+///
+/// A line of a `.env` file that dotenvy refuses is the exception: it stays a note. The file's
+/// other lines were read, and the loaders teams use read such lines differently (node's dotenv
+/// and python-dotenv take `TITLE=My App`, which dotenvy refuses), so the application may well
+/// start with it; calling the environment unreadable for it would be a false alarm. A credential
+/// setting on such a line is still missed, and then the dry-run reports it missing.
 pub fn escalate(
     findings: &mut [Finding],
     names: &EnvironmentNames,
@@ -22,6 +28,9 @@ pub fn escalate(
         let Some(file) = finding.location.file.clone() else {
             continue;
         };
+        if is_refused_dotenv_line(finding, &file) {
+            continue;
+        }
         let Some(env) = names.infer_from_path(&file) else {
             continue;
         };
@@ -46,6 +55,13 @@ pub fn escalate(
         }
     }
     unreadable
+}
+
+/// A `parse-error` at a line of a `.env` file: that line was refused, the rest was read. A
+/// `.env` file that could not be read at all has no line.
+fn is_refused_dotenv_line(finding: &Finding, file: &str) -> bool {
+    finding.location.line.is_some()
+        && crate::extract::kind::detect(file, b"") == Some(crate::extract::kind::FileKind::Dotenv)
 }
 
 #[cfg(test)]
@@ -95,5 +111,20 @@ mod tests {
             Some(&["src/Api/appsettings.Production.json".to_string()][..])
         );
         assert_eq!(unreadable.len(), 2);
+    }
+
+    #[test]
+    fn a_refused_dotenv_line_stays_a_note_but_an_unreadable_dotenv_file_does_not() {
+        let mut findings = vec![parse_error(".env.production")];
+        let mut unreadable_file = parse_error("svc/.env.production");
+        unreadable_file.location = Location::whole_file("svc/.env.production");
+        findings.push(unreadable_file);
+        let unreadable = escalate(&mut findings, &EnvironmentNames::default());
+        assert_eq!(findings[0].severity, Severity::Note);
+        assert_eq!(findings[1].severity, Severity::Error);
+        assert_eq!(
+            unreadable.get("production").map(Vec::as_slice),
+            Some(&["svc/.env.production".to_string()][..])
+        );
     }
 }

@@ -1,7 +1,10 @@
 use super::*;
 use crate::extract::{properties, yaml_config, FileFacts};
 
-fn sources(out: &FileFacts) -> Vec<(Option<String>, Option<Vec<String>>, bool, Option<String>)> {
+/// A property source as the tests compare it: endpoint, secret keys, case-sensitive, profile.
+type Source = (Option<String>, Option<Vec<String>>, bool, Option<String>);
+
+fn sources(out: &FileFacts) -> Vec<Source> {
     out.vault_providers
         .iter()
         .map(|p| match &p.kind {

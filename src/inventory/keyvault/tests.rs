@@ -146,12 +146,11 @@ fn a_spring_placeholder_resolves_through_the_apps_one_property_source() {
     );
     // A profile's own source serves that profile; the base placeholder is the profile's too.
     let base = spring("", "${AAD_CLIENT_SECRET}");
-    let prod = format!(
-        "spring.cloud.azure.keyvault.secret.property-sources[0].endpoint=https://kv-prod.vault.azure.net\n"
-    );
+    let prod =
+        "spring.cloud.azure.keyvault.secret.property-sources[0].endpoint=https://kv-prod.vault.azure.net\n";
     let inv = inventory(&[
         (APP, &base),
-        ("src/main/resources/application-prod.properties", &prod),
+        ("src/main/resources/application-prod.properties", prod),
     ]);
     assert_eq!(
         secrets(&inv),
@@ -205,13 +204,10 @@ fn spring_placeholders_stay_unresolved_when_no_single_vault_holds_them() {
         );
     }
     // `secret-keys` picks the one source that holds it.
-    let text = spring(
-        &format!(
-            "{}              secret-keys: [aad-secret]\n            - endpoint: https://kv-two.vault.azure.net/\n              secret-keys: [other]\n",
-            vaults(&[kv], "").trim_end_matches('\n').to_string() + "\n"
-        ),
-        "${aad-secret}",
-    );
+    let sources = "      keyvault:\n        secret:\n          property-sources:\n            \
+         - endpoint: https://kv-prod.vault.azure.net/\n              secret-keys: [aad-secret]\n            \
+         - endpoint: https://kv-two.vault.azure.net/\n              secret-keys: [other]\n";
+    let text = spring(sources, "${aad-secret}");
     assert!(secrets(&inventory(&[(APP, &text)]))[0]
         .ends_with("key-vault:SecretUri=https://kv-prod.vault.azure.net/secrets/aad-secret"));
 }

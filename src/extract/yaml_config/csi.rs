@@ -2,7 +2,7 @@
 //! (`apiVersion: secrets-store.csi.x-k8s.io/v1`, `spec.provider: azure`): the vault
 //! (`parameters.keyvaultName`, in the cloud `parameters.cloudName` names), the vault objects it
 //! mounts (`parameters.objects`, YAML inside a string), and the Kubernetes Secrets it syncs them
-//! into (`secretObjects`). Each synced key is a [`ProviderKind::SyncedKey`], which
+//! into (`secretObjects`, each naming an object by its alias or name). Each synced key is a [`ProviderKind::SyncedKey`], which
 //! `inventory::keyvault` joins to the containers' `secretKeyRef`s; a key or alias that is itself
 //! a credential name (`AZURE_CLIENT_SECRET`, read through `envFrom`) is also a fact here. Only
 //! `objectType: secret` objects stored as they are count: keys and certificates are no client
@@ -11,6 +11,7 @@
 //! Vault.
 
 use super::super::keyvault::{cloud_suffix, derived_text};
+use super::super::value::reference;
 use super::super::vault_sources::ProviderKind;
 use super::super::yaml::{self, Node};
 use super::tree::Sink;
@@ -36,10 +37,11 @@ pub(super) fn read(sink: &mut Sink<'_>, text: &str, object: &str, doc: &Node) {
         return;
     }
     let parameters = spec.get("parameters");
+    // A template's `$KEYVAULT_NAME` or `<your-vault>` names no vault yet.
     let Some(vault) = parameters
         .and_then(|p| p.get_str("keyvaultName"))
         .map(str::trim)
-        .filter(|v| !v.is_empty())
+        .filter(|v| literal(v))
     else {
         return;
     };
@@ -84,7 +86,9 @@ pub(super) fn read(sink: &mut Sink<'_>, text: &str, object: &str, doc: &Node) {
             let Some(alias) = name_node.as_str() else {
                 continue;
             };
-            let Some(o) = listing.iter().find(|o| o.alias == alias) else {
+            // "the object name or object alias" (the driver's own example): the alias first.
+            let found = listing.iter().find(|o| o.alias == alias);
+            let Some(o) = found.or_else(|| listing.iter().find(|o| o.name == alias)) else {
                 continue;
             };
             let end = name_node.column + alias.chars().count() as u32;
@@ -123,19 +127,27 @@ fn vault_objects(listing: &str) -> Vec<VaultObject> {
             let field = |key: &str| object.get_str(key).map(str::trim).filter(|v| !v.is_empty());
             let secret = field("objectType").is_some_and(|t| t.eq_ignore_ascii_case("secret"));
             let decoded = field("objectEncoding").is_some_and(|e| !e.eq_ignore_ascii_case("utf-8"));
-            let Some(name) = field("objectName") else {
+            let Some(name) = field("objectName").filter(|n| literal(n)) else {
                 continue;
             };
-            if secret && !decoded {
+            let version = field("objectVersion");
+            if secret && !decoded && version.is_none_or(literal) {
                 out.push(VaultObject {
                     name: name.to_string(),
                     alias: field("objectAlias").unwrap_or(name).to_string(),
-                    version: field("objectVersion").map(str::to_string),
+                    version: version.map(str::to_string),
                 });
             }
         }
     }
     out
+}
+
+/// Whether a parameter is a name as written, not a reference or placeholder a template fills
+/// in (`$SECRET_NAME`, `${KV}`, `<vault-name>`).
+fn literal(value: &str) -> bool {
+    // Not `value::classify`: `api-client-secret` is a fine secret name, not a placeholder.
+    reference(value).is_none() && !value.contains(['$', '<', '>', '{', '}'])
 }
 
 /// Where `objectName: <name>` is written in the file, searching from the `objects` parameter's

@@ -535,6 +535,18 @@ fn secret_provider_class_without_a_readable_secret_object_provides_nothing() {
         ),
         ("no type", spc("azure", "    keyvaultName: kv-prod\n", "")),
         (
+            "a template's vault",
+            spc("azure", "    keyvaultName: $KEYVAULT_NAME\n", secret),
+        ),
+        (
+            "a template's version",
+            spc(
+                "azure",
+                "    keyvaultName: kv-prod\n",
+                "          objectType: secret\n          objectVersion: $SECRET_VERSION\n",
+            ),
+        ),
+        (
             "decoded by the driver",
             spc(
                 "azure",

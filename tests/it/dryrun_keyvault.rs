@@ -250,19 +250,18 @@ fn every_app_service_form_is_read_with_the_ci_identity_and_dry_run() {
         "{test:#}"
     );
     // Neither the vault token nor any secret reaches any output format.
-    let leaks = LeakCheck::new(&[
-        ("vault token", token.as_str()),
-        ("production secret", prod_secret.as_str()),
-        ("reader secret", reader_secret.as_str()),
-    ]);
-    assert_quiet(&leaks, &out, "json");
     let run = DryRun {
         dir: dir.path(),
         authority: &idp.url(),
         vault: &kv.url(),
         reader_secret: &reader_secret,
     };
-    run.quiet_in_every_format(&leaks, "key-vault:kv-prod/AzureAd--ClientSecret");
+    run.assert_no_secrets(
+        &out,
+        &token,
+        &prod_secret,
+        "key-vault:kv-prod/AzureAd--ClientSecret",
+    );
 }
 
 /// One repository dry-run against the stand-ins, in any format.
@@ -274,6 +273,24 @@ struct DryRun<'a> {
 }
 
 impl DryRun<'_> {
+    /// `out` (the JSON run) and every other format hold neither the vault token, the
+    /// production secret nor the reader secret; the text matrix shows `shown`.
+    fn assert_no_secrets(
+        &self,
+        out: &std::process::Output,
+        token: &str,
+        prod_secret: &str,
+        shown: &str,
+    ) {
+        let leaks = LeakCheck::new(&[
+            ("vault token", token),
+            ("production secret", prod_secret),
+            ("reader secret", self.reader_secret),
+        ]);
+        assert_quiet(&leaks, out, "json");
+        self.quiet_in_every_format(&leaks, shown);
+    }
+
     /// Every other format (with `-vv` and a `--report json` beside it) holds none of the
     /// secrets, and the text matrix shows the secret as `reference (shown)`.
     fn quiet_in_every_format(&self, leaks: &LeakCheck, shown: &str) {
@@ -676,19 +693,13 @@ fn production_from_vault_staging_refused(dir: &Path, name: &str, seed: u64) -> S
             format!("{path}?api-version=7.5")
         )]
     );
-    let leaks = LeakCheck::new(&[
-        ("vault token", token.as_str()),
-        ("production secret", prod_secret.as_str()),
-        ("reader secret", reader_secret.as_str()),
-    ]);
-    assert_quiet(&leaks, &out, "json");
     let run = DryRun {
         dir,
         authority: &idp.url(),
         vault: &kv.url(),
         reader_secret: &reader_secret,
     };
-    run.quiet_in_every_format(&leaks, &source);
+    run.assert_no_secrets(&out, &token, &prod_secret, &source);
     message
 }
 

@@ -430,17 +430,9 @@ fn key_vault_provider_secret(path: &str, settings: &[Setting], facts: &[Fact]) -
         .collect::<Vec<_>>()
         .join(":");
     let name = super::keyvault::aspnet_secret_name(&key_path);
-    let text = match super::keyvault::in_vault(&vault.value, &name) {
-        Ok(reference) => reference.to_reference_text(),
-        // Kept as written, so the dry-run refuses it with the reason.
-        Err(_) if vault.value.contains("://") => {
-            format!(
-                "SecretUri={}/secrets/{name}",
-                vault.value.trim().trim_end_matches('/')
-            )
-        }
-        Err(_) => format!("VaultName={};SecretName={name}", vault.value.trim()),
-    };
+    // A vault the allow-list refuses is kept as written, so the dry-run refuses it with the
+    // reason.
+    let text = super::keyvault::derived_in_vault(&vault.value, &name);
     Some(Fact {
         environment: None,
         field: Field::ClientSecret,

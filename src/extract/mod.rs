@@ -19,11 +19,13 @@ pub mod keyvault;
 pub mod kind;
 pub mod offsets;
 pub mod properties;
+pub mod spring_keyvault;
 pub mod terraform;
 #[cfg(test)]
 mod test_support;
 pub mod toml_config;
 pub mod value;
+pub mod vault_sources;
 pub mod yaml;
 pub mod yaml_config;
 
@@ -130,6 +132,13 @@ pub struct FileFacts {
     /// Files whose name alone makes a framework read them for one environment
     /// (`appsettings.UAT.json`), whether or not they set a credential.
     pub environment_files: Vec<String>,
+    /// Key Vault providers (CSI `SecretProviderClass` synced Secrets, Spring Key Vault property
+    /// sources), joined to the references they resolve by `inventory::keyvault`.
+    pub vault_providers: Vec<vault_sources::VaultProvider>,
+    /// Where a credential fact holds a Spring placeholder without a default (`${name}`, not
+    /// `${name:default}`): only those may be resolved from a Key Vault property source, since
+    /// a default would apply whenever the vault lacks the secret.
+    pub vault_placeholders: Vec<Location>,
 }
 
 impl FileFacts {
@@ -145,6 +154,8 @@ impl FileFacts {
         self.problems.extend(other.problems);
         self.project_roots.extend(other.project_roots);
         self.environment_files.extend(other.environment_files);
+        self.vault_providers.extend(other.vault_providers);
+        self.vault_placeholders.extend(other.vault_placeholders);
     }
 
     /// Records a `parse-error` note at a place in the file. Call it after the facts read

@@ -11,6 +11,7 @@
 //! expression with `!`, `&` or parentheses names no single environment and is left to the path.
 //! Within one activation a repeated key keeps its last value, as Spring does.
 
+use super::spring_keyvault::{bare_placeholder, is_key_vault_path, providers, Property};
 use super::{facts_from_entries, Entry, FileFacts};
 use std::collections::HashMap;
 
@@ -50,7 +51,9 @@ pub fn extract(path: &str, text: &str) -> FileFacts {
         }
     }
     for (activation, entry) in &effective {
+        let bare = bare_placeholder(&entry.value).is_some();
         let entry = std::slice::from_ref(entry);
+        let before = out.facts.len();
         match activation.as_deref().and_then(profile_names) {
             Some(profiles) => {
                 for profile in profiles {
@@ -62,7 +65,13 @@ pub fn extract(path: &str, text: &str) -> FileFacts {
                 .facts
                 .extend(facts_from_entries(path, SOURCE, None, entry)),
         }
+        if bare {
+            let added = out.facts.get(before..).unwrap_or(&[]);
+            let places: Vec<_> = added.iter().map(|f| f.location.clone()).collect();
+            out.vault_placeholders.extend(places);
+        }
     }
+    key_vault_providers(path, &effective, &mut out);
     if let Some((line, column)) = error {
         out.parse_error(
             path,
@@ -72,6 +81,38 @@ pub fn extract(path: &str, text: &str) -> FileFacts {
         );
     }
     out
+}
+
+/// The Key Vault property sources each activation's properties configure (per profile, like
+/// the facts).
+fn key_vault_providers(path: &str, effective: &[(Option<String>, Entry)], out: &mut FileFacts) {
+    let mut by_activation: Vec<(Option<&str>, Vec<Property<'_>>)> = Vec::new();
+    for (activation, entry) in effective {
+        if !is_key_vault_path(&entry.key) {
+            continue;
+        }
+        let end = entry.column + entry.value.chars().count() as u32;
+        let property = Property {
+            path: entry.key.clone(),
+            value: &entry.value,
+            at: (entry.line, entry.column, end),
+        };
+        let activation = activation.as_deref();
+        match by_activation.iter_mut().find(|(a, _)| *a == activation) {
+            Some((_, properties)) => properties.push(property),
+            None => by_activation.push((activation, vec![property])),
+        }
+    }
+    for (activation, properties) in &by_activation {
+        let profiles = match activation.and_then(profile_names) {
+            Some(profiles) => profiles.into_iter().map(Some).collect(),
+            None => vec![None],
+        };
+        for profile in profiles {
+            out.vault_providers
+                .extend(providers(path, properties, profile));
+        }
+    }
 }
 
 /// The profile names of an activation that is a plain list (`prod`, `prod,staging`,

@@ -11,6 +11,7 @@
 //! path.
 
 mod compose;
+mod csi;
 mod kubernetes;
 mod spring;
 mod tree;

@@ -75,29 +75,30 @@ pub fn build(mut files: FileFacts, settings: &InventorySettings) -> (Inventory, 
         project_roots: files.project_roots.iter().cloned().collect(),
         ..Inventory::default()
     };
+    // A value's environment: the one its file itself gives (a job's `environment:`), else its
+    // name or folder, else the pipeline job that uses the file. A pipeline's jobs say which
+    // environment they deploy; the pipeline file's name is weak evidence next to that
+    // (`azure-dev.yml` is the Azure Developer CLI's standard workflow, not a "dev"
+    // environment), so a job without one belongs to the repository-wide default.
+    let environment_of = |written: Option<&str>, path: &str, source: &str| {
+        written
+            .filter(|e| is_literal_name(e))
+            .map(|e| names.canonical(e))
+            .or_else(|| {
+                if PIPELINE_SOURCES.contains(&source) {
+                    None
+                } else {
+                    names.infer_from_path(path)
+                }
+            })
+            .or_else(|| used_by.get(path).cloned().flatten())
+    };
     for mut fact in files.facts {
         let path = fact.location.file.clone().unwrap_or_default();
         if !path.is_empty() && is_template(&path) {
             continue;
         }
-        // A pipeline's jobs say which environment they deploy (`environment:`); the pipeline
-        // file's name is weak evidence next to that (`azure-dev.yml` is the Azure Developer
-        // CLI's standard workflow, not a "dev" environment), so a job without one belongs to
-        // the repository-wide default.
-        let from_path = || {
-            if PIPELINE_SOURCES.contains(&fact.source.as_str()) {
-                None
-            } else {
-                names.infer_from_path(&path)
-            }
-        };
-        let env = fact
-            .environment
-            .as_deref()
-            .filter(|e| is_literal_name(e))
-            .map(|e| names.canonical(e))
-            .or_else(from_path)
-            .or_else(|| used_by.get(path.as_str()).cloned().flatten());
+        let env = environment_of(fact.environment.as_deref(), &path, &fact.source);
         match env {
             Some(env) => {
                 fact.environment = Some(env.clone());
@@ -109,6 +110,19 @@ pub fn build(mut files: FileFacts, settings: &InventorySettings) -> (Inventory, 
             }
         }
     }
+    let providers: Vec<_> = files
+        .vault_providers
+        .into_iter()
+        .filter_map(|p| {
+            let path = p.location.file.clone().unwrap_or_default();
+            if is_template(&path) {
+                return None;
+            }
+            let env = environment_of(p.environment.as_deref(), &path, "");
+            Some((p, env))
+        })
+        .collect();
+    super::keyvault::resolve(&mut inventory, &providers, &files.vault_placeholders);
     add_environment_files(&mut inventory, &files.environment_files, &names);
     for mut reference in files.references {
         if !is_literal_name(&reference.environment) {

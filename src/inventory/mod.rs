@@ -3,6 +3,7 @@
 pub mod app;
 pub mod build;
 pub mod environment;
+pub mod keyvault;
 pub mod reusable;
 pub mod selection;
 pub mod summary;

@@ -22,26 +22,15 @@ pub fn fact_origin(fact: &Fact) -> String {
 }
 
 /// A reference as the matrix shows it: `kind:NAME`, Key Vault references shortened to
-/// `key-vault:<vault>/<secret>` (the full URI is in the fact's file).
+/// `key-vault:<vault>/<secret>` (the full URI is in the fact's file) by the dry-run's own
+/// parser, its syntax stage only: a reference the allow-list refuses still shows what it
+/// names, its host whole when that is no vault host (`key-vault:kv.example.com/s`).
 pub fn short_reference(kind: &str, name: &str) -> String {
     if kind == "key-vault" {
-        let uri = name
-            .split(';')
-            .find_map(|part| part.trim().strip_prefix("SecretUri="))
-            .unwrap_or(name);
-        if let Some(rest) = uri.split("://").nth(1) {
-            let mut parts = rest.split('/').filter(|p| !p.is_empty());
-            let vault = parts.next().and_then(|h| h.split('.').next()).unwrap_or("");
-            if let (Some("secrets"), Some(secret)) = (parts.next(), parts.next()) {
-                return format!("key-vault:{vault}/{secret}");
+        if let Ok(written) = crate::extract::keyvault::syntax(name) {
+            if let Some((secret, _)) = &written.secret {
+                return format!("key-vault:{}/{secret}", written.vault_label());
             }
-        }
-        let field = |key: &str| {
-            name.split(';')
-                .find_map(|p| p.trim().strip_prefix(key).map(str::to_string))
-        };
-        if let (Some(vault), Some(secret)) = (field("VaultName="), field("SecretName=")) {
-            return format!("key-vault:{vault}/{secret}");
         }
     }
     format!("{kind}:{name}")
@@ -335,6 +324,22 @@ mod tests {
             "key-vault:kv/s"
         );
         assert_eq!(short_reference("github-secret", "X"), "github-secret:X");
+        // Refused by the allow-list, still shown for what it names, never as a vault name.
+        assert_eq!(
+            short_reference(
+                "key-vault",
+                "SecretUri=https://kv.vault.azure.net.evil.example/secrets/s"
+            ),
+            "key-vault:kv.vault.azure.net.evil.example/s"
+        );
+        assert_eq!(
+            short_reference("key-vault", "VaultName=kv_prod;SecretName=s"),
+            "key-vault:kv_prod/s"
+        );
+        assert_eq!(
+            short_reference("key-vault", "https://kv.vault.azure.net/keys/k"),
+            "key-vault:https://kv.vault.azure.net/keys/k"
+        );
     }
 
     #[test]

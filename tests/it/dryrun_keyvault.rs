@@ -55,6 +55,23 @@ fn settings(dir: &Path, env: &str, app: &str, secret: &str) {
     );
 }
 
+/// A secret the vault serves, enabled, with no expiry.
+fn readable(value: &str) -> VaultSecret {
+    VaultSecret::Value {
+        value: value.to_string(),
+        exp: None,
+        enabled: true,
+    }
+}
+
+/// A repository whose production settings hold `reference` as the secret, and a reader secret
+/// made from `seed`: the setup most tests start from.
+fn production_referencing(reference: &str, seed: u64) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    settings(dir.path(), "Production", PROD_APP, reference);
+    (dir, entra_secret(seed))
+}
+
 fn vault_token() -> String {
     jwt_signed(
         serde_json::json!({"aud": VAULT_AUDIENCE, "appid": READER_APP, "tid": TENANT}),
@@ -158,18 +175,10 @@ fn every_app_service_form_is_read_with_the_ci_identity_and_dry_run() {
     for env in ["staging", "test"] {
         assert_eq!(status_of(&report, env), "missing_credentials", "{report:#}");
     }
-    let prod = report["environments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["name"] == "production")
-        .unwrap();
-    assert!(
-        prod["secret"]["source"]
-            .as_str()
-            .unwrap()
-            .contains("key-vault:kv-prod/AzureAd--ClientSecret"),
-        "{prod:#}"
+    assert_eq!(
+        source_of(&report, "production"),
+        "key-vault:kv-prod/AzureAd--ClientSecret",
+        "{report:#}"
     );
     // The vault token was asked for the vault scope, once, by the reader.
     let vault_asks: Vec<Seen> = idp
@@ -241,52 +250,84 @@ fn every_app_service_form_is_read_with_the_ci_identity_and_dry_run() {
         "{test:#}"
     );
     // Neither the vault token nor any secret reaches any output format.
-    let leaks = LeakCheck::new(&[
-        ("vault token", token.as_str()),
-        ("production secret", prod_secret.as_str()),
-        ("reader secret", reader_secret.as_str()),
-    ]);
-    assert_quiet(&leaks, &out, "json");
-    for format in [
-        "text",
-        "sarif",
-        "github",
-        "azure-devops",
-        "junit",
-        "markdown",
-    ] {
-        let report_dir = tempfile::tempdir().unwrap();
-        let file = report_dir.path().join("also.json");
-        let also = format!("json={}", file.display());
-        let out = dry_run_with(
-            dir.path(),
-            &idp.url(),
-            &kv.url(),
-            &reader_secret,
-            format,
-            &["-vv", "--report", &also],
-        );
-        assert_quiet(&leaks, &out, format);
-        leaks.assert_clean(&std::fs::read_to_string(&file).unwrap(), "--report json");
-        if format == "text" {
-            let text = String::from_utf8_lossy(&out.stdout);
-            assert!(
-                text.contains("key-vault:kv-prod/AzureAd--ClientSecret"),
-                "{text}"
+    let run = DryRun {
+        dir: dir.path(),
+        authority: &idp.url(),
+        vault: &kv.url(),
+        reader_secret: &reader_secret,
+    };
+    run.assert_no_secrets(
+        &out,
+        &token,
+        &prod_secret,
+        "key-vault:kv-prod/AzureAd--ClientSecret",
+    );
+}
+
+/// One repository dry-run against the stand-ins, in any format.
+struct DryRun<'a> {
+    dir: &'a Path,
+    authority: &'a str,
+    vault: &'a str,
+    reader_secret: &'a str,
+}
+
+impl DryRun<'_> {
+    /// `out` (the JSON run) and every other format hold neither the vault token, the
+    /// production secret nor the reader secret; the text matrix shows `shown`.
+    fn assert_no_secrets(
+        &self,
+        out: &std::process::Output,
+        token: &str,
+        prod_secret: &str,
+        shown: &str,
+    ) {
+        let leaks = LeakCheck::new(&[
+            ("vault token", token),
+            ("production secret", prod_secret),
+            ("reader secret", self.reader_secret),
+        ]);
+        assert_quiet(&leaks, out, "json");
+        self.quiet_in_every_format(&leaks, shown);
+    }
+
+    /// Every other format (with `-vv` and a `--report json` beside it) holds none of the
+    /// secrets, and the text matrix shows the secret as `reference (shown)`.
+    fn quiet_in_every_format(&self, leaks: &LeakCheck, shown: &str) {
+        for format in [
+            "text",
+            "sarif",
+            "github",
+            "azure-devops",
+            "junit",
+            "markdown",
+        ] {
+            let report_dir = tempfile::tempdir().unwrap();
+            let file = report_dir.path().join("also.json");
+            let also = format!("json={}", file.display());
+            let out = dry_run_with(
+                self.dir,
+                self.authority,
+                self.vault,
+                self.reader_secret,
+                format,
+                &["-vv", "--report", &also],
             );
+            assert_quiet(leaks, &out, format);
+            leaks.assert_clean(&std::fs::read_to_string(&file).unwrap(), "--report json");
+            if format == "text" {
+                let text = String::from_utf8_lossy(&out.stdout);
+                assert!(text.contains(&format!("reference ({shown})")), "{text}");
+            }
         }
     }
 }
 
 #[test]
 fn the_vault_refuses_a_token_for_another_audience() {
-    let dir = tempfile::tempdir().unwrap();
-    let reader_secret = entra_secret(403);
-    settings(
-        dir.path(),
-        "Production",
-        PROD_APP,
+    let (dir, reader_secret) = production_referencing(
         "@Microsoft.KeyVault(SecretUri=https://kv-prod.vault.azure.net/secrets/s/)",
+        403,
     );
     // The identity provider hands out a Graph token: the vault must say 401.
     let graph_token =
@@ -294,11 +335,7 @@ fn the_vault_refuses_a_token_for_another_audience() {
     let idp = entra(reader_secret.clone(), graph_token, vec![]);
     let kv = key_vault(vec![(
         ("kv-prod.vault.azure.net", "/secrets/s"),
-        VaultSecret::Value {
-            value: entra_secret(404),
-            exp: None,
-            enabled: true,
-        },
+        readable(&entra_secret(404)),
     )]);
     let out = dry_run(dir.path(), &idp.url(), &kv.url(), &reader_secret, "json");
     let report = json(&out.stdout);
@@ -315,14 +352,9 @@ fn the_vault_refuses_a_token_for_another_audience() {
 
 #[test]
 fn a_disabled_secret_is_unreadable_and_an_expired_one_is_flagged() {
-    let dir = tempfile::tempdir().unwrap();
-    let (prod_secret, reader_secret) = (entra_secret(405), entra_secret(406));
-    settings(
-        dir.path(),
-        "Production",
-        PROD_APP,
-        "https://kv-prod.vault.azure.net/secrets/s",
-    );
+    let (dir, reader_secret) =
+        production_referencing("https://kv-prod.vault.azure.net/secrets/s", 406);
+    let prod_secret = entra_secret(405);
     settings(
         dir.path(),
         "Staging",
@@ -373,13 +405,9 @@ fn a_disabled_secret_is_unreadable_and_an_expired_one_is_flagged() {
 
 #[test]
 fn a_reference_outside_the_allow_list_gets_no_connection() {
-    let dir = tempfile::tempdir().unwrap();
-    let reader_secret = entra_secret(408);
-    settings(
-        dir.path(),
-        "Production",
-        PROD_APP,
+    let (dir, reader_secret) = production_referencing(
         "@Microsoft.KeyVault(SecretUri=https://kv-prod.vault.azure.net.evil.example/secrets/s/)",
+        408,
     );
     settings(
         dir.path(),
@@ -464,19 +492,11 @@ provider "azuread" {{
     let kv = key_vault(vec![
         (
             ("kv-prod.vault.azure.net", "/secrets/AzureAd--ClientSecret"),
-            VaultSecret::Value {
-                value: prod_secret.clone(),
-                exp: None,
-                enabled: true,
-            },
+            readable(&prod_secret),
         ),
         (
             ("kv-stg.vault.azure.net", "/secrets/sp-secret"),
-            VaultSecret::Value {
-                value: prod_secret.clone(),
-                exp: None,
-                enabled: true,
-            },
+            readable(&prod_secret),
         ),
     ]);
     let out = dry_run(dir.path(), &idp.url(), &kv.url(), &reader_secret, "json");
@@ -505,14 +525,10 @@ provider "azuread" {{
 
 #[test]
 fn without_variables_the_logged_in_azure_cli_reads_the_vault() {
-    let dir = tempfile::tempdir().unwrap();
+    // No reader variables: the reader secret is not used.
+    let (dir, _) =
+        production_referencing("@Microsoft.KeyVault(VaultName=kv-prod;SecretName=api)", 413);
     let prod_secret = entra_secret(412);
-    settings(
-        dir.path(),
-        "Production",
-        PROD_APP,
-        "@Microsoft.KeyVault(VaultName=kv-prod;SecretName=api)",
-    );
     // What `az account get-access-token --resource https://vault.azure.net` prints after
     // azure/login: the fake CLI answers only that exact question.
     let token = vault_token();
@@ -539,11 +555,7 @@ fn without_variables_the_logged_in_azure_cli_reads_the_vault() {
     );
     let kv = key_vault(vec![(
         ("kv-prod.vault.azure.net", "/secrets/api"),
-        VaultSecret::Value {
-            value: prod_secret.clone(),
-            exp: None,
-            enabled: true,
-        },
+        readable(&prod_secret),
     )]);
     let out = credgate_isolated()
         .arg("dry-run")
@@ -561,4 +573,144 @@ fn without_variables_the_logged_in_azure_cli_reads_the_vault() {
         ("secret", prod_secret.as_str()),
     ]);
     assert_quiet(&leaks, &out, "json");
+}
+
+/// A Deployment whose container reads its secret from the Kubernetes Secret `aad`, key
+/// `sp-token`, with the tenant and client id as literals.
+fn deployment() -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    \
+         spec:\n      containers:\n        - name: api\n          env:\n            \
+         - name: AZURE_TENANT_ID\n              value: {TENANT}\n            \
+         - name: AZURE_CLIENT_ID\n              value: {PROD_APP}\n            \
+         - name: AZURE_CLIENT_SECRET\n              valueFrom:\n                secretKeyRef:\n                  \
+         name: aad\n                  key: sp-token\n"
+    )
+}
+
+/// A SecretProviderClass syncing `objectName` of vault `vault` into Secret `aad`, key
+/// `sp-token`.
+fn secret_provider_class(vault: &str, object: &str) -> String {
+    format!(
+        "apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  \
+         name: api-kv\nspec:\n  provider: azure\n  secretObjects:\n    - secretName: aad\n      \
+         type: Opaque\n      data:\n        - objectName: sp\n          key: sp-token\n  \
+         parameters:\n    keyvaultName: {vault}\n    tenantId: {TENANT}\n    objects: |\n      \
+         array:\n        - |\n          objectName: {object}\n          objectAlias: sp\n          \
+         objectType: secret\n"
+    )
+}
+
+#[test]
+fn a_deployment_reading_a_secret_synced_by_a_secret_provider_class_gets_the_vault_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "k8s/base/deployment.yaml", &deployment());
+    write(
+        dir.path(),
+        "k8s/overlays/prod/secret-provider-class.yaml",
+        &secret_provider_class("kv-prod", "api-client-secret"),
+    );
+    // Staging's overlay names a vault Key Vault's naming rules refuse: nothing is sent.
+    write(
+        dir.path(),
+        "k8s/overlays/staging/secret-provider-class.yaml",
+        &secret_provider_class("kv_staging", "api-client-secret"),
+    );
+    let refused = production_from_vault_staging_refused(dir.path(), "api-client-secret", 420);
+    assert!(refused.contains("kv_staging"), "{refused}");
+}
+
+#[test]
+fn a_spring_placeholder_is_read_from_the_profiles_key_vault_property_source() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pom.xml", "<project/>");
+    write(
+        dir.path(),
+        "src/main/resources/application.yml",
+        &format!(
+            "spring:\n  cloud:\n    azure:\n      active-directory:\n        enabled: true\n        \
+             profile:\n          tenant-id: {TENANT}\n        credential:\n          \
+             client-id: {PROD_APP}\n          client-secret: ${{aad-client-secret}}\n"
+        ),
+    );
+    write(
+        dir.path(),
+        "src/main/resources/application-prod.properties",
+        "spring.cloud.azure.keyvault.secret.property-sources[0].name=kv\n\
+         spring.cloud.azure.keyvault.secret.property-sources[0].endpoint=https://kv-prod.vault.azure.net/\n",
+    );
+    // Staging's source is off the allow-list: refused, nothing sent.
+    write(
+        dir.path(),
+        "src/main/resources/application-staging.yml",
+        "spring.cloud.azure.keyvault.secret.property-sources:\n  - endpoint: https://kv.contoso.com/\n",
+    );
+    let refused = production_from_vault_staging_refused(dir.path(), "aad-client-secret", 422);
+    assert!(refused.contains("kv.contoso.com"), "{refused}");
+}
+
+/// Dry-runs a repository whose production secret is the secret `name` of vault `kv-prod`
+/// (the stand-in serves production's app secret there) and whose staging reference the
+/// allow-list refuses: production is ok through the vault (`secret.source` and the matrix say
+/// so), staging gets a `keyvault-unreadable` with nothing sent, the vault sees that one
+/// request, and no output format holds a secret. Returns the refusal's message.
+fn production_from_vault_staging_refused(dir: &Path, name: &str, seed: u64) -> String {
+    let (prod_secret, reader_secret) = (entra_secret(seed), entra_secret(seed + 1));
+    let token = vault_token();
+    let idp = entra(
+        reader_secret.clone(),
+        token.clone(),
+        vec![(PROD_APP, prod_secret.clone())],
+    );
+    let path = format!("/secrets/{name}");
+    let kv = key_vault(vec![(
+        ("kv-prod.vault.azure.net", &path),
+        readable(&prod_secret),
+    )]);
+    let out = dry_run(dir, &idp.url(), &kv.url(), &reader_secret, "json");
+    let report = json(&out.stdout);
+    let source = format!("key-vault:kv-prod/{name}");
+    assert_eq!(status_of(&report, "production"), "ok", "{report:#}");
+    assert_eq!(source_of(&report, "production"), source, "{report:#}");
+    assert_eq!(
+        status_of(&report, "staging"),
+        "missing_credentials",
+        "{report:#}"
+    );
+    let refused = findings(&report, "keyvault-unreadable");
+    assert_eq!(refused.len(), 1, "{report:#}");
+    let message = refused[0]["message"].as_str().unwrap().to_string();
+    assert!(message.contains("nothing was sent"), "{message}");
+    let seen: Vec<(Option<String>, String)> = kv
+        .seen()
+        .iter()
+        .map(|s| (s.host.clone(), s.path.clone()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![(
+            Some("kv-prod.vault.azure.net".to_string()),
+            format!("{path}?api-version=7.5")
+        )]
+    );
+    let run = DryRun {
+        dir,
+        authority: &idp.url(),
+        vault: &kv.url(),
+        reader_secret: &reader_secret,
+    };
+    run.assert_no_secrets(&out, &token, &prod_secret, &source);
+    message
+}
+
+/// `environments[].secret.source` of one environment.
+fn source_of(report: &serde_json::Value, env: &str) -> String {
+    report["environments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["name"] == env)
+        .and_then(|e| e["secret"]["source"].as_str())
+        .unwrap_or_default()
+        .to_string()
 }

@@ -8,7 +8,7 @@
 //! (`production`, `staging`, `qa`, …): `payments` says nothing, and the path (`overlays/prod/`)
 //! decides as for any file.
 
-use super::super::yaml::{self, Node, NodeKind};
+use super::super::yaml::{Node, NodeKind};
 use super::super::{value, FileFacts};
 use super::tree::{effective_entries, non_null, split_assignment, Sink};
 use super::{is_built_in_environment, SOURCE_KUBERNETES};
@@ -79,7 +79,7 @@ pub(super) fn read(path: &str, text: &str, doc: &Node, out: &mut FileFacts) {
                 encoded_data(&mut sink, name, data);
             }
         }
-        "SecretProviderClass" => secret_provider_class(&mut sink, text, name, doc),
+        "SecretProviderClass" => super::csi::read(&mut sink, text, name, doc),
         "Kustomization" => kustomize_literals(&mut sink, doc),
         "HelmRelease" => {
             if let Some(values) = doc.get("spec").and_then(|s| s.get("values")) {
@@ -187,112 +187,6 @@ fn encoded_data(sink: &mut Sink<'_>, object: &str, data: &Node) {
             ),
         }
     }
-}
-
-/// A Key Vault CSI `SecretProviderClass`: each object it mounts is a reference to
-/// `<vault>/<object>`, stored under its alias (or name) — the secret lives in the vault, not here.
-/// Its `tenantId` and `clientID` belong to the identity that reads the vault, not to the app, so
-/// they are not facts.
-fn secret_provider_class(sink: &mut Sink<'_>, text: &str, object: &str, doc: &Node) {
-    let Some(spec) = doc.get("spec") else { return };
-    let parameters = spec.get("parameters");
-    let vault = parameters
-        .and_then(|p| p.get_str("keyvaultName"))
-        .unwrap_or("");
-    let target = |name: &str| {
-        if vault.is_empty() {
-            name.to_string()
-        } else {
-            format!("{vault}/{name}")
-        }
-    };
-    let parents = [object, "objects"];
-    if let Some(objects) = parameters.and_then(|p| p.get("objects")) {
-        if let Some(listing) = objects.as_str() {
-            for (name, alias) in vault_objects(listing) {
-                let key = alias.as_deref().unwrap_or(&name);
-                let at = locate_object_name(text, objects.line, &name)
-                    .unwrap_or((objects.line, objects.column));
-                let end = at.1 + name.chars().count() as u32;
-                sink.reference(&parents, key, "key-vault", target(&name), (at.0, at.1, end));
-            }
-        }
-    }
-    let parents = [object, "secretObjects"];
-    for secret in spec.get("secretObjects").map(Node::items).unwrap_or(&[]) {
-        for entry in secret.get("data").map(Node::items).unwrap_or(&[]) {
-            let (Some(key), Some(name_node)) = (entry.get_str("key"), entry.get("objectName"))
-            else {
-                continue;
-            };
-            let Some(name) = name_node.as_str() else {
-                continue;
-            };
-            let end = name_node.column + name.chars().count() as u32;
-            sink.reference(
-                &parents,
-                key,
-                "key-vault",
-                target(name),
-                (name_node.line, name_node.column, end),
-            );
-        }
-    }
-}
-
-/// The `(objectName, objectAlias)` pairs of a SecretProviderClass `objects` parameter, which is
-/// YAML inside a string: `array:` of strings that are each a small YAML mapping.
-fn vault_objects(listing: &str) -> Vec<(String, Option<String>)> {
-    let Ok(docs) = yaml::parse(listing) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for doc in &docs {
-        for item in doc.get("array").map(Node::items).unwrap_or(&[]) {
-            let parsed;
-            let object = match item.as_str() {
-                Some(inner) => match yaml::parse(inner) {
-                    Ok(mut d) if !d.is_empty() => {
-                        parsed = d.swap_remove(0);
-                        &parsed
-                    }
-                    _ => continue,
-                },
-                None => item,
-            };
-            if let Some(name) = object.get_str("objectName") {
-                let alias = object
-                    .get_str("objectAlias")
-                    .filter(|a| !a.is_empty())
-                    .map(str::to_string);
-                out.push((name.to_string(), alias));
-            }
-        }
-    }
-    out
-}
-
-/// Where `objectName: <name>` is written in the file, searching from the `objects` parameter's
-/// line: the positions inside the embedded YAML string are relative to the string, not the file.
-fn locate_object_name(text: &str, from_line: u32, name: &str) -> Option<(u32, u32)> {
-    for (index, line) in text
-        .lines()
-        .enumerate()
-        .skip(from_line.saturating_sub(1) as usize)
-    {
-        let Some(at) = line.find("objectName:") else {
-            continue;
-        };
-        let rest = line.get(at + "objectName:".len()..)?;
-        let value = rest.trim_start();
-        let unquoted = value.trim_start_matches(['"', '\'']);
-        if unquoted.trim_end().trim_end_matches(['"', '\'']) == name {
-            let byte = line.len() - unquoted.len();
-            let column = line.get(..byte)?.chars().count() as u32 + 1;
-            return Some((index as u32 + 1, column));
-        }
-    }
-    None
 }
 
 /// kustomize `configMapGenerator` / `secretGenerator` `literals: [KEY=value]`.

@@ -5,6 +5,7 @@
 //! the environment at start-up, so they are references, not values.
 
 use super::super::keys::normalize;
+use super::super::spring_keyvault::{self, Property};
 use super::super::yaml::{Node, NodeKind};
 use super::super::FileFacts;
 use super::tree::Sink;
@@ -15,9 +16,61 @@ use std::sync::LazyLock;
 /// Reads one Spring document; its facts belong to the profile that activates it, if any.
 pub(super) fn read(path: &str, doc: &Node, out: &mut FileFacts) {
     let environment = activating_profile(doc);
+    let mut properties = Vec::new();
+    key_vault_properties(doc, String::new(), &mut properties);
+    out.vault_providers.extend(spring_keyvault::providers(
+        path,
+        &properties,
+        environment.as_deref(),
+    ));
     Sink::new(path, SOURCE_SPRING, environment, out)
         .with_spring_placeholders()
         .walk_document(doc);
+}
+
+/// The document's Key Vault property-source settings, flattened to dotted paths (list items
+/// as `[N]`), whether written nested, with dotted keys, or both.
+fn key_vault_properties<'n>(node: &'n Node, prefix: String, out: &mut Vec<Property<'n>>) {
+    let child = |key: &str| match prefix.is_empty() {
+        true => key.to_string(),
+        false => format!("{prefix}.{key}"),
+    };
+    match &node.kind {
+        NodeKind::Scalar { value, .. } => {
+            if spring_keyvault::is_key_vault_path(&prefix) {
+                let end = node.column + value.chars().count() as u32;
+                out.push(Property {
+                    path: prefix,
+                    value,
+                    at: (node.line, node.column, end),
+                });
+            }
+        }
+        NodeKind::Seq(items) => {
+            for (index, item) in items.iter().enumerate() {
+                key_vault_properties(item, format!("{prefix}[{index}]"), out);
+            }
+        }
+        NodeKind::Map(_) => {
+            for (key, value) in super::tree::effective_entries(node.entries()) {
+                let Some(key) = key.as_str() else { continue };
+                let path = child(key);
+                // Only what can lead to a Key Vault setting is walked.
+                let relaxed = normalize_path(&path);
+                if ["springcloudazurekeyvault", "azurekeyvault"]
+                    .iter()
+                    .any(|p| p.starts_with(&relaxed) || relaxed.starts_with(p))
+                {
+                    key_vault_properties(value, path, out);
+                }
+            }
+        }
+    }
+}
+
+/// A path with case, `.`, `-`, `_` and list indexes ignored, to compare prefixes cheaply.
+fn normalize_path(path: &str) -> String {
+    normalize(&path.replace(|c: char| c == '[' || c == ']' || c.is_ascii_digit(), ""))
 }
 
 /// Spring's property placeholder: `${NAME}`, `${NAME:default}`, `${dotted.property:default}`.

@@ -1,4 +1,5 @@
 use super::*;
+use crate::extract::vault_sources::ProviderKind;
 use crate::model::{Fact, FactValue};
 
 const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -411,13 +412,157 @@ fn kubernetes_secret_provider_class_objects_are_vault_references() {
             (reference(f), place(f))
         })
         .collect();
+    let uri = "SecretUri=https://kv-prod.vault.azure.net/secrets/api-client-secret";
     assert_eq!(
         refs,
         vec![
-            (("key-vault", "kv-prod/api-client-secret"), (20, 23)),
-            (("key-vault", "kv-prod/api-client-secret"), (11, 23)),
+            (("key-vault", uri), (20, 23)),
+            (("key-vault", uri), (11, 23))
         ]
     );
+    // The synced key is a provider for the join, whatever the key is called.
+    assert_eq!(out.vault_providers.len(), 1);
+    assert_eq!(
+        out.vault_providers[0].kind,
+        ProviderKind::SyncedKey {
+            secret: "aad".into(),
+            key: "AZURE_CLIENT_SECRET".into(),
+            reference: uri.into(),
+        }
+    );
+}
+
+/// A SecretProviderClass whose secret object `api` (alias `api-alias`) is synced into Secret
+/// `aad` under the key `clientsecret`, with `parameters` and `objects` lines to splice in.
+fn spc(provider: &str, parameters: &str, object: &str) -> String {
+    format!(
+        "apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  \
+         name: kv\nspec:\n  provider: {provider}\n  secretObjects:\n    - secretName: aad\n      \
+         type: Opaque\n      data:\n        - objectName: api-alias\n          key: clientsecret\n  \
+         parameters:\n{parameters}    objects: |\n      array:\n        - |\n          \
+         objectName: api\n          objectAlias: api-alias\n{object}"
+    )
+}
+
+fn synced(out: &FileFacts) -> Vec<String> {
+    out.vault_providers
+        .iter()
+        .map(|p| match &p.kind {
+            ProviderKind::SyncedKey {
+                secret,
+                key,
+                reference,
+            } => {
+                format!("{secret}/{key} {reference}")
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn secret_provider_class_versions_clouds_and_refusals() {
+    let version = "0123456789abcdef0123456789abcdef";
+    let pinned = spc(
+        "azure",
+        "    keyvaultName: kv-gov\n    cloudName: AzureUSGovernmentCloud\n",
+        &format!("          objectType: secret\n          objectVersion: {version}\n"),
+    );
+    assert_eq!(
+        synced(&extract("k8s/spc.yaml", &pinned)),
+        vec![format!(
+            "aad/clientsecret SecretUri=https://kv-gov.vault.usgovcloudapi.net/secrets/api/{version}"
+        )]
+    );
+    let china = spc(
+        "Azure",
+        "    keyvaultName: kv-cn\n    cloudName: azurechinacloud\n",
+        "          objectType: SECRET\n",
+    );
+    assert_eq!(
+        synced(&extract("k8s/spc.yaml", &china)),
+        vec!["aad/clientsecret SecretUri=https://kv-cn.vault.azure.cn/secrets/api".to_string()]
+    );
+    // An invalid vault name is kept for the dry-run to refuse, with nothing sent.
+    let bad = spc(
+        "azure",
+        "    keyvaultName: kv_prod;x\n",
+        "          objectType: secret\n",
+    );
+    let refs = synced(&extract("k8s/spc.yaml", &bad));
+    let text = refs[0].split_once(' ').map(|(_, t)| t).unwrap_or_default();
+    assert!(matches!(
+        crate::extract::keyvault::parse(text),
+        Err(crate::extract::keyvault::KeyVaultRefError::BadName(_))
+    ));
+}
+
+#[test]
+fn secret_provider_class_without_a_readable_secret_object_provides_nothing() {
+    let secret = "          objectType: secret\n";
+    for (why, text) in [
+        (
+            "another provider",
+            spc("vault", "    keyvaultName: kv-prod\n", secret),
+        ),
+        (
+            "no vault",
+            spc("azure", "    usePodIdentity: \"false\"\n", secret),
+        ),
+        (
+            "a cloud off the allow-list",
+            spc(
+                "azure",
+                "    keyvaultName: kv-prod\n    cloudName: AzureStackCloud\n",
+                secret,
+            ),
+        ),
+        (
+            "a key",
+            spc(
+                "azure",
+                "    keyvaultName: kv-prod\n",
+                "          objectType: key\n",
+            ),
+        ),
+        (
+            "a certificate",
+            spc(
+                "azure",
+                "    keyvaultName: kv-prod\n",
+                "          objectType: cert\n",
+            ),
+        ),
+        ("no type", spc("azure", "    keyvaultName: kv-prod\n", "")),
+        (
+            "a template's vault",
+            spc("azure", "    keyvaultName: $KEYVAULT_NAME\n", secret),
+        ),
+        (
+            "a template's version",
+            spc(
+                "azure",
+                "    keyvaultName: kv-prod\n",
+                "          objectType: secret\n          objectVersion: $SECRET_VERSION\n",
+            ),
+        ),
+        (
+            "decoded by the driver",
+            spc(
+                "azure",
+                "    keyvaultName: kv-prod\n",
+                "          objectType: secret\n          objectEncoding: base64\n",
+            ),
+        ),
+    ] {
+        let out = extract("k8s/spc.yaml", &text);
+        assert!(
+            out.vault_providers.is_empty(),
+            "{why}: {:?}",
+            out.vault_providers
+        );
+        assert!(out.facts.is_empty(), "{why}");
+    }
 }
 
 #[test]

@@ -3,6 +3,8 @@
 //! variables (`- name: X` / `value:` lists, `valueFrom.secretKeyRef`, `KEY=value` strings) become
 //! the same facts as a plain `key: value`.
 
+use super::super::spring_keyvault::bare_placeholder;
+use super::super::vault_sources::{ProviderKind, VaultProvider};
 use super::super::yaml::{Node, NodeKind};
 use super::super::{fact_value, keys, value, FileFacts};
 use crate::model::{Fact, FactValue, Field, Location};
@@ -171,6 +173,12 @@ impl<'a> Sink<'a> {
             },
         };
         self.push(field, fact_value, at);
+        if self.spring_placeholders && bare_placeholder(raw).is_some() {
+            let (line, column, end) = at;
+            self.out
+                .vault_placeholders
+                .push(Location::file(self.path, line, column).with_end_column(end));
+        }
     }
 
     /// A reference of `kind` to `name`, stored under `key` when the key is a credential field.
@@ -190,6 +198,16 @@ impl<'a> Sink<'a> {
             name,
         };
         self.push(field, value, at);
+    }
+
+    /// A Key Vault provider configured at `(line, column, end_column)`, scoped like the
+    /// document's facts.
+    pub(super) fn provider(&mut self, kind: ProviderKind, (line, column, end): (u32, u32, u32)) {
+        self.out.vault_providers.push(VaultProvider {
+            kind,
+            location: Location::file(self.path, line, column).with_end_column(end),
+            environment: self.environment.clone(),
+        });
     }
 
     fn push(&mut self, field: Field, value: FactValue, (line, column, end): (u32, u32, u32)) {

@@ -90,39 +90,66 @@ pub async fn request_token(
     request: &TokenRequest<'_>,
     deadline: Instant,
 ) -> Outcome {
-    let mut attempt = 0;
+    let (sent, attempts) = with_retries(deadline, || send_once(client, request)).await;
+    match sent {
+        Ok(a) => Outcome::Answer(Answer {
+            status: a.status,
+            body: a.body,
+            date: a.date,
+            attempts,
+        }),
+        Err(reason) => Outcome::Unreachable { attempts, reason },
+    }
+}
+
+/// An attempt's outcome, as the retry loop sees it: worth another try, and after how long the
+/// server asked to wait.
+pub trait Retryable {
+    /// `(try again, the server's Retry-After)`.
+    fn retry(&self) -> (bool, Option<Duration>);
+}
+
+/// Makes `attempt` until its outcome is final: up to [`MAX_ATTEMPTS`] times, pausing with
+/// exponential backoff or the server's `Retry-After`, and never pausing past `deadline` (a pause
+/// that would end after it is not taken). The token requests and the Key Vault reads go through
+/// it, so a brief outage or throttling is not reported as a broken credential or an unreadable
+/// secret.
+/// Returns the last outcome and the attempts made.
+pub async fn with_retries<T: Retryable, F: std::future::Future<Output = T>>(
+    deadline: Instant,
+    mut attempt: impl FnMut() -> F,
+) -> (T, u32) {
+    let mut made = 0;
     loop {
-        attempt += 1;
-        let sent = send_once(client, request).await;
-        let (retry, wait) = match &sent {
-            Ok(answer) => (
-                answer.status == 429 || (500..=599).contains(&answer.status),
-                answer.retry_after,
-            ),
-            Err(_) => (true, None),
-        };
-        let pause = wait.unwrap_or(BASE_BACKOFF * 2u32.saturating_pow(attempt - 1));
+        made += 1;
+        let outcome = attempt().await;
+        let (retry, wait) = outcome.retry();
+        let pause = wait.unwrap_or(BASE_BACKOFF * 2u32.saturating_pow(made - 1));
         let fits = Instant::now()
             .checked_add(pause)
             .is_some_and(|at| at < deadline);
-        if !retry || attempt >= MAX_ATTEMPTS || !fits {
-            return match sent {
-                Ok(a) => Outcome::Answer(Answer {
-                    status: a.status,
-                    body: a.body,
-                    date: a.date,
-                    attempts: attempt,
-                }),
-                Err(reason) => Outcome::Unreachable {
-                    attempts: attempt,
-                    reason,
-                },
-            };
+        if !retry || made >= MAX_ATTEMPTS || !fits {
+            return (outcome, made);
         }
         tokio::time::sleep(pause).await;
     }
 }
 
+/// Whether an HTTP status is worth retrying: throttling and server faults.
+pub fn transient(status: u16) -> bool {
+    status == 429 || (500..=599).contains(&status)
+}
+
+impl Retryable for Result<Once, String> {
+    fn retry(&self) -> (bool, Option<Duration>) {
+        match self {
+            Ok(answer) => (transient(answer.status), answer.retry_after),
+            Err(_) => (true, None),
+        }
+    }
+}
+
+/// One attempt's answer.
 struct Once {
     status: u16,
     body: Vec<u8>,

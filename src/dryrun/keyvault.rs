@@ -7,6 +7,7 @@
 //! finding. Neither the vault token nor a value is ever printed: both live in [`SecretValue`].
 
 use super::authority::{self, Endpoint};
+use super::client;
 use super::credentials::{Credential, EnvLookup, Origin, Resolved, Sourced, Unset};
 use super::diagnose::{self, Verdict};
 use super::run::{token_phase, Options};
@@ -219,7 +220,7 @@ pub async fn read_all(
                 Ok(token) => {
                     let sent = tokio::time::timeout_at(
                         deadline.into(),
-                        get_secret(&http, host.as_ref(), &reference, &token),
+                        get_secret(&http, host.as_ref(), &reference, &token, deadline),
                     )
                     .await;
                     sent.unwrap_or_else(|_| Read::Unreadable {
@@ -462,13 +463,46 @@ struct VaultError {
     innererror: Option<Box<VaultError>>,
 }
 
-/// `GET {vault}/secrets/{name}[/{version}]?api-version=7.5`, once.
+/// `GET {vault}/secrets/{name}[/{version}]?api-version=7.5`, retried like the token request
+/// (429, 5xx and connection faults, within `deadline`).
 async fn get_secret(
     http: &reqwest::Client,
     host: Option<&Endpoint>,
     reference: &KeyVaultSecretRef,
     token: &SecretValue,
+    deadline: Instant,
 ) -> Read {
+    let (answer, _) =
+        client::with_retries(deadline, || get_once(http, host, reference, token)).await;
+    match answer {
+        Ok(answer) => interpret(answer.status, &answer.body),
+        Err(unreadable) => unreadable,
+    }
+}
+
+/// The vault's answer to one GET.
+struct VaultAnswer {
+    status: u16,
+    retry_after: Option<std::time::Duration>,
+    body: Vec<u8>,
+}
+
+impl client::Retryable for Result<VaultAnswer, Read> {
+    fn retry(&self) -> (bool, Option<std::time::Duration>) {
+        match self {
+            Ok(answer) => (client::transient(answer.status), answer.retry_after),
+            // Only transport faults come back as errors here.
+            Err(_) => (true, None),
+        }
+    }
+}
+
+async fn get_once(
+    http: &reqwest::Client,
+    host: Option<&Endpoint>,
+    reference: &KeyVaultSecretRef,
+    token: &SecretValue,
+) -> Result<VaultAnswer, Read> {
     let base = host.map_or_else(
         || format!("https://{}", reference.host()),
         |h| h.base.clone(),
@@ -478,34 +512,35 @@ async fn get_secret(
     if host.is_some() {
         request = request.header(reqwest::header::HOST, reference.host());
     }
-    let response = match request.send().await {
-        Ok(r) => r,
-        Err(e) => {
-            let why = if e.is_timeout() {
-                "the vault did not answer in time"
-            } else if e.is_connect() {
-                "the vault could not be reached (connection failed)"
-            } else {
-                "the request to the vault failed"
-            };
-            return Read::Unreadable {
-                why: why.into(),
-                fix: Fix::Network,
-            };
+    let response = request.send().await.map_err(|e| {
+        let why = if e.is_timeout() {
+            "the vault did not answer in time"
+        } else if e.is_connect() {
+            "the vault could not be reached (connection failed)"
+        } else {
+            "the request to the vault failed"
+        };
+        Read::Unreadable {
+            why: why.into(),
+            fix: Fix::Network,
         }
-    };
+    })?;
     let status = response.status().as_u16();
-    let body = match response.bytes().await {
-        Ok(b) => b,
-        Err(_) => {
-            return Read::Unreadable {
-                why: format!("the vault's answer ({status}) could not be read"),
-                fix: Fix::Network,
-            }
-        }
-    };
-    let body = body.get(..MAX_BODY).unwrap_or(&body);
-    interpret(status, body)
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(client::parse_retry_after);
+    let body = response.bytes().await.map_err(|_| Read::Unreadable {
+        why: format!("the vault's answer ({status}) could not be read"),
+        fix: Fix::Network,
+    })?;
+    let body = body.get(..MAX_BODY).unwrap_or(&body).to_vec();
+    Ok(VaultAnswer {
+        status,
+        retry_after,
+        body,
+    })
 }
 
 /// What the vault's answer means.

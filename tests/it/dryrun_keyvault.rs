@@ -350,6 +350,66 @@ fn the_vault_refuses_a_token_for_another_audience() {
     assert_eq!(kv.hits(), 1);
 }
 
+/// A vault that answers `503` with `Retry-After: 0` to its first `outages` requests (hits count
+/// from 1), and the one secret it serves after that.
+fn vault_down_for(outages: usize, value: String) -> StandIn {
+    serve(move |_, hit| {
+        if hit <= outages {
+            return Reply::json(
+                503,
+                serde_json::json!({"error": {"code": "ServiceUnavailable", "message": "Try again."}}),
+            )
+            .header("retry-after", "0");
+        }
+        Reply::json(
+            200,
+            serde_json::json!({
+                "value": value,
+                "id": "https://kv-prod.vault.azure.net/secrets/s/0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+                "attributes": {"enabled": true},
+            }),
+        )
+    })
+}
+
+#[test]
+fn a_vault_outage_is_retried_and_a_lasting_one_is_unreadable_not_a_pass() {
+    let (dir, reader_secret) =
+        production_referencing("https://kv-prod.vault.azure.net/secrets/s", 410);
+    let prod_secret = entra_secret(411);
+    let idp = entra(
+        reader_secret.clone(),
+        vault_token(),
+        vec![(PROD_APP, prod_secret.clone())],
+    );
+    // One 503, then the secret: read on the second attempt, and the dry-run passes with it.
+    let kv = vault_down_for(1, prod_secret.clone());
+    let out = dry_run(dir.path(), &idp.url(), &kv.url(), &reader_secret, "json");
+    let report = json(&out.stdout);
+    assert_eq!(status_of(&report, "production"), "ok", "{report:#}");
+    assert_eq!(kv.hits(), 2, "one retry after the 503");
+    assert!(
+        findings(&report, "keyvault-unreadable").is_empty(),
+        "{report:#}"
+    );
+    // Down for longer than the retries: unreadable after three attempts, never a pass.
+    let kv = vault_down_for(usize::MAX, prod_secret.clone());
+    let out = dry_run(dir.path(), &idp.url(), &kv.url(), &reader_secret, "json");
+    let report = json(&out.stdout);
+    assert_eq!(status_of(&report, "production"), "missing_credentials");
+    assert_eq!(kv.hits(), 3, "three attempts, then the answer stands");
+    let unreadable = findings(&report, "keyvault-unreadable");
+    assert!(
+        unreadable[0]["message"].as_str().unwrap().contains("503"),
+        "{report:#}"
+    );
+    assert_quiet(
+        &LeakCheck::new(&[("vault secret", &prod_secret), ("reader", &reader_secret)]),
+        &out,
+        "json",
+    );
+}
+
 #[test]
 fn a_disabled_secret_is_unreadable_and_an_expired_one_is_flagged() {
     let (dir, reader_secret) =

@@ -111,9 +111,9 @@ pub trait Retryable {
 
 /// Makes `attempt` until its outcome is final: up to [`MAX_ATTEMPTS`] times, pausing with
 /// exponential backoff or the server's `Retry-After`, and never pausing past `deadline` (a pause
-/// that would end after it is not taken). The token requests and the Key Vault reads go through
-/// it, so a brief outage or throttling is not reported as a broken credential or an unreadable
-/// secret.
+/// that would end after it is not taken). The token requests, the Key Vault reads and the
+/// Graph look-ups go through it, so a brief outage or throttling is not reported as a broken
+/// credential, an unreadable secret or an unchecked expiry.
 /// Returns the last outcome and the attempts made.
 pub async fn with_retries<T: Retryable, F: std::future::Future<Output = T>>(
     deadline: Instant,

@@ -168,23 +168,54 @@ pub async fn application(req: GraphRequest<'_>) -> GraphOutcome {
     if deadline <= tokio::time::Instant::now() {
         return GraphOutcome::Failed("no time was left before the deadline".into());
     }
-    let call = async {
+    let attempt = || async {
         let response = req
             .client
-            .get(url)
+            .get(url.clone())
             .bearer_auth(req.access_token.expose())
             .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await
             .map_err(|e| describe(&e))?;
         let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(super::client::parse_retry_after);
         let body = read_limited(response).await?;
-        Ok::<_, String>((status, body))
+        Ok(GraphAnswer {
+            status,
+            retry_after,
+            body,
+        })
     };
+    let call = super::client::with_retries(req.deadline, attempt);
     match tokio::time::timeout_at(deadline, call).await {
         Err(_) => GraphOutcome::Failed("Graph did not answer before the deadline".into()),
-        Ok(Err(why)) => GraphOutcome::Failed(why),
-        Ok(Ok((status, body))) => outcome(status, &body),
+        Ok((Err(why), _)) => GraphOutcome::Failed(why),
+        Ok((Ok(answer), _)) => outcome(answer.status, &answer.body),
+    }
+}
+
+/// Graph's answer to one GET.
+struct GraphAnswer {
+    status: reqwest::StatusCode,
+    retry_after: Option<std::time::Duration>,
+    body: Vec<u8>,
+}
+
+/// Throttling (Graph throttles often, with `Retry-After`), 5xx and transport faults are tried
+/// again, like the token request: a Graph hiccup should not cost the expiry and redirect checks.
+impl super::client::Retryable for Result<GraphAnswer, String> {
+    fn retry(&self) -> (bool, Option<std::time::Duration>) {
+        match self {
+            Ok(answer) => (
+                super::client::transient(answer.status.as_u16()),
+                answer.retry_after,
+            ),
+            Err(_) => (true, None),
+        }
     }
 }
 

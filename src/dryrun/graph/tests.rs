@@ -11,6 +11,7 @@ const APP_MISSING: &str = "33333333-3333-3333-3333-333333333333";
 const APP_SLOW: &str = "44444444-4444-4444-4444-444444444444";
 const APP_BROKEN: &str = "55555555-5555-5555-5555-555555555555";
 const APP_REDIRECT: &str = "66666666-6666-6666-6666-666666666666";
+const APP_THROTTLED_ONCE: &str = "77777777-7777-7777-7777-777777777777";
 
 /// The body Graph returns for `applications(appId=…)` with `$select`, trimmed to its real shape.
 fn application_body(app_id: &str) -> String {
@@ -61,7 +62,12 @@ async fn graph_stand_in() -> (String, Arc<Mutex<Vec<String>>>) {
     let app = Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
         let log = log.clone();
         async move {
-            log.lock().unwrap().push(uri.to_string());
+            let earlier = {
+                let mut log = log.lock().unwrap();
+                let earlier = log.iter().filter(|u| **u == uri.to_string()).count();
+                log.push(uri.to_string());
+                earlier
+            };
             let bearer = headers
                 .get("authorization")
                 .and_then(|v| v.to_str().ok())
@@ -88,6 +94,17 @@ async fn graph_stand_in() -> (String, Arc<Mutex<Vec<String>>>) {
                     StatusCode::SERVICE_UNAVAILABLE,
                     HeaderMap::new(),
                     body.into(),
+                )
+            } else if id(APP_THROTTLED_ONCE) && earlier == 0 {
+                let mut h = HeaderMap::new();
+                h.insert("retry-after", "0".parse().unwrap());
+                let body = r#"{"error":{"code":"TooManyRequests","message":"x"}}"#;
+                (StatusCode::TOO_MANY_REQUESTS, h, body.into())
+            } else if id(APP_THROTTLED_ONCE) {
+                (
+                    StatusCode::OK,
+                    HeaderMap::new(),
+                    application_body(APP_THROTTLED_ONCE),
                 )
             } else if id(APP_REDIRECT) {
                 let mut h = HeaderMap::new();
@@ -185,6 +202,24 @@ async fn forbidden_not_found_and_server_errors() {
         panic!("a redirect is a failure");
     };
     assert!(why.contains("redirect"), "{why}");
+}
+
+#[tokio::test]
+async fn throttling_is_retried_and_a_lasting_fault_is_tried_three_times() {
+    let (base, seen) = graph_stand_in().await;
+    let outcome = look_up(&base, APP_THROTTLED_ONCE, Duration::from_secs(5)).await;
+    assert!(matches!(outcome, GraphOutcome::App(_)), "{outcome:?}");
+    let outcome = look_up(&base, APP_BROKEN, Duration::from_secs(5)).await;
+    assert!(matches!(outcome, GraphOutcome::Failed(_)), "{outcome:?}");
+    let requests = seen.lock().unwrap().clone();
+    let to = |app: &str| requests.iter().filter(|u| u.contains(app)).count();
+    assert_eq!(to(APP_THROTTLED_ONCE), 2, "one retry after the 429");
+    assert_eq!(to(APP_BROKEN), 3, "a 503 that stays is tried three times");
+    // Not-found and forbidden are answers, not faults: asked once.
+    let (base, seen) = graph_stand_in().await;
+    look_up(&base, APP_MISSING, Duration::from_secs(5)).await;
+    look_up(&base, APP_FORBIDDEN, Duration::from_secs(5)).await;
+    assert_eq!(seen.lock().unwrap().len(), 2);
 }
 
 #[tokio::test]

@@ -43,4 +43,5 @@ pub mod sources;
 pub mod staged;
 #[cfg(test)]
 mod test_env;
+pub mod uri;
 pub mod walk;

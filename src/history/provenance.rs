@@ -4,29 +4,6 @@
 //! checkout's `origin` often carries a token there (`https://x-access-token:…@github.com/…`).
 
 use gix::ObjectId;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-
-/// What RFC 3986 allows unescaped in a path: unreserved characters, sub-delimiters, `:`, `@`
-/// and `/`. Anything else (a space in a folder name) is percent-encoded, so the URI is valid.
-const PATH: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'/')
-    .remove(b'!')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')')
-    .remove(b'*')
-    .remove(b'+')
-    .remove(b',')
-    .remove(b';')
-    .remove(b'=')
-    .remove(b':')
-    .remove(b'@');
 
 /// The repository and revision a scan is about.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -75,7 +52,7 @@ pub fn public_url(url: &gix::Url) -> Option<String> {
     }
     let host = url.host()?;
     let port = url.port.map(|p| format!(":{p}")).unwrap_or_default();
-    let path = utf8_percent_encode(&url.path.to_string(), PATH).to_string();
+    let path = crate::uri::encode(&url.path.to_string(), crate::uri::PATH);
     let slash = if path.starts_with('/') { "" } else { "/" };
     Some(format!(
         "{}://{host}{port}{slash}{path}",

@@ -20,7 +20,6 @@
 use super::common::repo_path;
 use crate::model::{Finding, Report, Severity};
 use crate::rules::{Family, RuleInfo, RULES};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 use serde_sarif::sarif as s;
 use std::collections::{BTreeMap, HashMap};
@@ -35,15 +34,6 @@ pub const FINGERPRINT_KEY: &str = "credgate/v1";
 pub const NO_FILE_URI: &str = "credgate.toml";
 /// The base id GitHub resolves against the checkout root.
 pub const SRCROOT: &str = "%SRCROOT%";
-
-/// Everything but RFC 3986 unreserved characters and `/` is percent-encoded in URIs, so spaces,
-/// `#`, `%`, `:` and friends in file names cannot be misread as URI syntax.
-const URI_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'/');
 
 /// Pretty-printed SARIF with a trailing newline.
 pub fn render(report: &Report) -> serde_json::Result<String> {
@@ -255,7 +245,7 @@ fn location(report: &Report, finding: &Finding) -> s::Location {
         Some(file) => (file.as_str(), region(loc.line, loc.column, loc.end_column)),
         None => (NO_FILE_URI, region(None, None, None)),
     };
-    let uri = utf8_percent_encode(&repo_path(&report.root, path), URI_ENCODE).to_string();
+    let uri = crate::uri::encode(&repo_path(&report.root, path), crate::uri::PATH);
     let physical = s::PhysicalLocation::builder()
         .artifact_location(
             s::ArtifactLocation::builder()

@@ -16,7 +16,6 @@ use super::{DefinedName, RemoteFacts};
 use crate::extract::{fact_value, keys::field_for_key};
 use crate::model::{Fact, FactValue, Finding, Location, ReferenceKind, Severity};
 use crate::secret::SecretValue;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderMap, ACCEPT, LINK, RETRY_AFTER, USER_AGENT};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -44,14 +43,6 @@ const MAX_RATE_LIMIT_WAITS: u32 = 5;
 
 /// Without `retry-after` or a reset time, GitHub asks clients to wait at least a minute.
 const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::from_secs(60);
-
-/// Bytes left as they are in a path segment: RFC 3986 unreserved characters. Everything else
-/// (notably `/` and space in environment names) is percent-encoded.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
 
 /// Where and how to reach one repository's GitHub API, so that `collect` needs nothing from the
 /// process environment and tests can point it at a stand-in server.
@@ -186,7 +177,7 @@ fn repo_route(repository: &str) -> String {
 /// Percent-encodes one path segment (`prod/eu west` → `prod%2Feu%20west`), since GitHub
 /// environment names may hold `/` and spaces.
 pub fn encode_segment(segment: &str) -> String {
-    utf8_percent_encode(segment, PATH_SEGMENT).to_string()
+    crate::uri::encode(segment, crate::uri::SEGMENT)
 }
 
 /// Which list a request reads: its JSON key, page size and the permission it needs.

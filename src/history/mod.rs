@@ -111,13 +111,10 @@ fn scan_inner(request: &Request) -> Result<Outcome> {
         ignore: &ignore,
     };
     let sync = repo.clone().into_sync();
-    let (collected, read) = read::scan_while_walking(
-        &sync,
-        request.max_file_size,
-        request.threads,
-        |hand_over| blobs::collect(&repo, &walked, &scope, hand_over),
-        |collected| (&collected.blobs, &collected.paths),
-    );
+    let (collected, read) =
+        read::scan_while_walking(&sync, request.max_file_size, request.threads, |hand_over| {
+            blobs::collect(&repo, &walked, &scope, hand_over)
+        });
     let mut problems = collected.problems;
     problems.extend(read.stats.problems);
     if !walked.shallow_edge.is_empty() {

@@ -10,11 +10,12 @@
 //! code), or a blob that had matches, whose places and context are worked out per path. A copy
 //! of a file without secrets, the common case, costs nothing more.
 
-use super::blobs::Blob;
+use super::blobs::{Blob, Collected};
 use crate::checks::secrets::{self, FileKind};
 use crate::model::Finding;
 use crate::walk::{looks_binary, WalkStats};
 use gix::ObjectId;
+use std::borrow::Borrow;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
 
@@ -78,21 +79,16 @@ struct Job {
     first: bool,
 }
 
-/// Blobs handed to a worker at a time in the re-read pass: few enough to balance, enough to
-/// keep the shared counter cold.
-const CHUNK: usize = 32;
-
 /// Runs `walk` on this thread, reading and scanning each blob it introduces on `threads`
 /// workers (0: one per core) as it goes, then re-reads what further paths need. `walk` gets a
-/// callback to hand each first introduction to; it returns every distinct blob with all its
-/// paths (indices into `paths(&result)`), which decides the re-reads.
-pub fn scan_while_walking<W>(
+/// callback to hand each first introduction to; the blobs it returns, with all their paths,
+/// decide the re-reads.
+pub fn scan_while_walking(
     repo: &gix::ThreadSafeRepository,
     max_size: u64,
     threads: usize,
-    walk: impl FnOnce(&mut dyn FnMut(Introduced)) -> W,
-    blobs_of: impl Fn(&W) -> (&[Blob], &[String]),
-) -> (W, Read) {
+    walk: impl FnOnce(&mut dyn FnMut(Introduced)) -> Collected,
+) -> (Collected, Read) {
     let threads = match threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
@@ -101,7 +97,7 @@ pub fn scan_while_walking<W>(
     let receive = Mutex::new(receive);
     let first_reads: Mutex<Vec<(usize, FirstRead)>> = Mutex::new(Vec::new());
     let total = Mutex::new(Read::default());
-    let walked = std::thread::scope(|scope| {
+    let collected = std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
                 let next = || {
@@ -122,21 +118,20 @@ pub fn scan_while_walking<W>(
             // The workers outlive the walk inside this scope, so the receiver is there.
             let _ = send.send(introduced);
         };
-        let walked = walk(&mut hand_over);
+        let collected = walk(&mut hand_over);
         drop(send);
-        walked
+        collected
     });
-    let mut first = vec![None; blobs_of(&walked).0.len()];
+    let mut first = vec![None; collected.blobs.len()];
     for (blob, read) in into_inner(first_reads) {
         if let Some(slot) = first.get_mut(blob) {
             *slot = Some(read);
         }
     }
-    let (blobs, paths) = blobs_of(&walked);
-    let rereads = rereads(blobs, paths, &first);
+    let rereads = rereads(&collected.blobs, &collected.paths, &first);
     let mut read = into_inner(total);
-    read.absorb(run_all(repo, max_size, threads, rereads));
-    (walked, read)
+    read.absorb(run_all(repo, max_size, threads, &rereads));
+    (collected, read)
 }
 
 /// The re-reads further paths need (see the module documentation).
@@ -167,27 +162,17 @@ fn rereads(blobs: &[Blob], paths: &[String], first: &[Option<FirstRead>]) -> Vec
         .collect()
 }
 
-/// Reads `jobs` on `threads` workers, in chunks.
-fn run_all(
-    repo: &gix::ThreadSafeRepository,
-    max_size: u64,
-    threads: usize,
-    jobs: Vec<Job>,
-) -> Read {
+/// Reads `jobs` on `threads` workers, each taking the next job in turn.
+fn run_all(repo: &gix::ThreadSafeRepository, max_size: u64, threads: usize, jobs: &[Job]) -> Read {
     if jobs.is_empty() {
         return Read::default();
     }
-    let threads = threads.min(jobs.len().div_ceil(CHUNK)).max(1);
-    let jobs: Vec<Mutex<Option<Job>>> = jobs.into_iter().map(|j| Mutex::new(Some(j))).collect();
     let next = AtomicUsize::new(0);
     let total = Mutex::new(Read::default());
     std::thread::scope(|scope| {
-        for _ in 0..threads {
+        for _ in 0..threads.min(jobs.len()) {
             scope.spawn(|| {
-                let take = || {
-                    let at = next.fetch_add(1, Ordering::Relaxed);
-                    lock(jobs.get(at)?).take()
-                };
+                let take = || jobs.get(next.fetch_add(1, Ordering::Relaxed));
                 let (part, _) = work(repo, max_size, take);
                 lock(&total).absorb(part);
             });
@@ -197,10 +182,10 @@ fn run_all(
 }
 
 /// One worker: reads and scans the jobs `next` hands out until it has none.
-fn work(
+fn work<J: Borrow<Job>>(
     repo: &gix::ThreadSafeRepository,
     max_size: u64,
-    mut next: impl FnMut() -> Option<Job>,
+    mut next: impl FnMut() -> Option<J>,
 ) -> (Read, Vec<(usize, FirstRead)>) {
     let mut repo = repo.to_thread_local();
     // Trees and commits were read by the walk; blobs are read once each.
@@ -209,7 +194,8 @@ fn work(
     let mut part = Read::default();
     let mut seen = Vec::new();
     while let Some(job) = next() {
-        let read = one(&repo, &job, max_size, &mut part);
+        let job = job.borrow();
+        let read = one(&repo, job, max_size, &mut part);
         if job.first {
             seen.push((job.blob, read));
         }

@@ -275,12 +275,14 @@ fn parse_line(text: &str, start: usize, body: &str) -> Result<Option<Entry>, Str
             rest = rest.trim_start();
             rest = rest
                 .strip_prefix('=')
-                .ok_or_else(|| format!("no `=` after the name {key}"))?;
+                // Never the name itself: a stray line without `=` may be a pasted token.
+                .ok_or_else(|| "no `=` after the name (not a KEY=value line)".to_string())?;
         }
     } else {
         rest = rest
             .strip_prefix('=')
-            .ok_or_else(|| format!("no `=` after the name {key}"))?;
+            // Never the name itself: a stray line without `=` may be a pasted token.
+                .ok_or_else(|| "no `=` after the name (not a KEY=value line)".to_string())?;
     }
     rest = rest.trim_start();
     // Byte offset of the value in the text (the line's own offset plus what was consumed).
@@ -504,6 +506,17 @@ mod tests {
         assert_eq!(line, 2);
         assert!(why.contains("1 more"), "{why}");
         assert!(!why.contains("assignment"), "never the line's text: {why}");
+    }
+
+    #[test]
+    fn a_pasted_token_on_a_line_of_its_own_never_reaches_the_message() {
+        let token = format!("ghp_{}", "Zq7Xw2Lm".repeat(4));
+        for text in [format!("A=1\n{token}\n"), format!("A=1\nexport {token}\n")] {
+            let (_, err) = parse(&text);
+            let (line, why) = err.expect("the token line is refused");
+            assert_eq!(line, 2);
+            assert!(!why.contains(&token[..8]), "{why}");
+        }
     }
 
     // Found by the dotenvy oracle (tests/it/dotenv_oracle.rs): each was read differently before.

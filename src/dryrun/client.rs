@@ -4,6 +4,7 @@
 
 use crate::secret::SecretValue;
 use std::time::{Duration, Instant, SystemTime};
+use zeroize::Zeroizing;
 
 /// Attempts per request, the first one included.
 pub const MAX_ATTEMPTS: u32 = 3;
@@ -92,9 +93,9 @@ pub async fn request_token(
 ) -> Outcome {
     let (sent, attempts) = with_retries(deadline, || send_once(client, request)).await;
     match sent {
-        Ok(a) => Outcome::Answer(Answer {
+        Ok(mut a) => Outcome::Answer(Answer {
             status: a.status,
-            body: a.body,
+            body: std::mem::take(&mut *a.body),
             date: a.date,
             attempts,
         }),
@@ -140,24 +141,71 @@ pub fn transient(status: u16) -> bool {
     status == 429 || (500..=599).contains(&status)
 }
 
-impl Retryable for Result<Once, String> {
+impl<E> Retryable for Result<HttpAnswer, E> {
     fn retry(&self) -> (bool, Option<Duration>) {
         match self {
             Ok(answer) => (transient(answer.status), answer.retry_after),
+            // Errors are transport faults: the request may not have arrived.
             Err(_) => (true, None),
         }
     }
 }
 
-/// One attempt's answer.
-struct Once {
-    status: u16,
-    body: Vec<u8>,
-    date: Option<SystemTime>,
-    retry_after: Option<Duration>,
+/// One HTTP answer, read the same way from Entra ID, Graph and Key Vault: the status, the
+/// server's `Date` and `Retry-After`, and at most a bound of body bytes, so a hostile or broken
+/// server cannot make credgate hold an endless body. The body is wiped when dropped: a token
+/// answer holds a token, a vault's answer the secret itself.
+pub struct HttpAnswer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The server's `Date` header.
+    pub date: Option<SystemTime>,
+    /// The server's `Retry-After`, as a wait.
+    pub retry_after: Option<Duration>,
+    /// The body's first bytes, up to the bound.
+    pub body: Zeroizing<Vec<u8>>,
+    /// The body went on past the bound.
+    pub truncated: bool,
 }
 
-async fn send_once(client: &reqwest::Client, request: &TokenRequest<'_>) -> Result<Once, String> {
+/// Reads `response` into an [`HttpAnswer`], keeping at most `max` body bytes.
+pub async fn receive(
+    mut response: reqwest::Response,
+    max: usize,
+) -> Result<HttpAnswer, reqwest::Error> {
+    let status = response.status().as_u16();
+    let headers = response.headers();
+    let date = headers
+        .get(reqwest::header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok());
+    let retry_after = headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after);
+    let mut body = Zeroizing::new(Vec::new());
+    let mut truncated = false;
+    while let Some(chunk) = response.chunk().await? {
+        let room = max.saturating_sub(body.len());
+        body.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or(&[]));
+        if chunk.len() > room {
+            truncated = true;
+            break;
+        }
+    }
+    Ok(HttpAnswer {
+        status,
+        date,
+        retry_after,
+        body,
+        truncated,
+    })
+}
+
+async fn send_once(
+    client: &reqwest::Client,
+    request: &TokenRequest<'_>,
+) -> Result<HttpAnswer, String> {
     let mut form: Vec<(&str, &str)> = vec![
         ("client_id", request.client_id),
         ("scope", request.scope),
@@ -173,43 +221,16 @@ async fn send_once(client: &reqwest::Client, request: &TokenRequest<'_>) -> Resu
             form.push(("client_assertion", jwt.expose()));
         }
     }
-    let mut response = client
+    let response = client
         .post(request.url)
         .header("Accept", "application/json")
         .form(&form)
         .send()
         .await
         .map_err(|e| describe_error(&e))?;
-    let status = response.status().as_u16();
-    let headers = response.headers();
-    let date = headers
-        .get(reqwest::header::DATE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| httpdate::parse_http_date(v).ok());
-    let retry_after = headers
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_retry_after);
-    let mut body = Vec::new();
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                let room = MAX_BODY.saturating_sub(body.len());
-                body.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or(&[]));
-                if body.len() >= MAX_BODY {
-                    break;
-                }
-            }
-            Ok(None) => break,
-            Err(e) => return Err(describe_error(&e)),
-        }
-    }
-    Ok(Once {
-        status,
-        body,
-        date,
-        retry_after,
-    })
+    receive(response, MAX_BODY)
+        .await
+        .map_err(|e| describe_error(&e))
 }
 
 /// `Retry-After` as seconds or an HTTP date.

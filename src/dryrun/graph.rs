@@ -8,6 +8,7 @@
 //! The access token goes only to the Graph base the caller chose (built-in host or the loopback
 //! `--graph-host`); redirects are not followed, and no outcome carries token bytes.
 
+use super::client;
 use crate::secret::SecretValue;
 use std::time::Instant;
 
@@ -177,51 +178,24 @@ pub async fn application(req: GraphRequest<'_>) -> GraphOutcome {
             .send()
             .await
             .map_err(|e| describe(&e))?;
-        let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(super::client::parse_retry_after);
-        let body = read_limited(response).await?;
-        Ok(GraphAnswer {
-            status,
-            retry_after,
-            body,
-        })
+        client::receive(response, MAX_GRAPH_RESPONSE_BYTES)
+            .await
+            .map_err(|e| describe(&e))
     };
-    let call = super::client::with_retries(req.deadline, attempt);
+    let call = client::with_retries(req.deadline, attempt);
     match tokio::time::timeout_at(deadline, call).await {
         Err(_) => GraphOutcome::Failed("Graph did not answer before the deadline".into()),
         Ok((Err(why), _)) => GraphOutcome::Failed(why),
+        Ok((Ok(answer), _)) if answer.truncated => {
+            GraphOutcome::Failed("Graph's answer is too large".into())
+        }
         Ok((Ok(answer), _)) => outcome(answer.status, &answer.body),
     }
 }
 
-/// Graph's answer to one GET.
-struct GraphAnswer {
-    status: reqwest::StatusCode,
-    retry_after: Option<std::time::Duration>,
-    body: Vec<u8>,
-}
-
-/// Throttling (Graph throttles often, with `Retry-After`), 5xx and transport faults are tried
-/// again, like the token request: a Graph hiccup should not cost the expiry and redirect checks.
-impl super::client::Retryable for Result<GraphAnswer, String> {
-    fn retry(&self) -> (bool, Option<std::time::Duration>) {
-        match self {
-            Ok(answer) => (
-                super::client::transient(answer.status.as_u16()),
-                answer.retry_after,
-            ),
-            Err(_) => (true, None),
-        }
-    }
-}
-
 /// Maps Graph's answer to an outcome, by status code first and then by body shape.
-fn outcome(status: reqwest::StatusCode, body: &[u8]) -> GraphOutcome {
-    match status.as_u16() {
+fn outcome(status: u16, body: &[u8]) -> GraphOutcome {
+    match status {
         200 => match serde_json::from_slice::<wire::Application>(body) {
             Ok(app) => GraphOutcome::App(app.into()),
             Err(_) => GraphOutcome::Failed("Graph answered 200 with an unexpected body".into()),
@@ -230,7 +204,7 @@ fn outcome(status: reqwest::StatusCode, body: &[u8]) -> GraphOutcome {
         404 => GraphOutcome::NotFound,
         300..=399 => GraphOutcome::Failed(format!(
             "Graph answered with a redirect (HTTP {}), which is not followed",
-            status.as_u16()
+            status
         )),
         code => {
             let detail = error_code(body)
@@ -253,18 +227,6 @@ fn error_code(body: &[u8]) -> Option<String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
     plausible.then_some(code)
-}
-
-/// Reads the body up to [`MAX_GRAPH_RESPONSE_BYTES`].
-async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>, String> {
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e))? {
-        if body.len() + chunk.len() > MAX_GRAPH_RESPONSE_BYTES {
-            return Err("Graph's answer is too large".into());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 /// A fixed description of a transport failure (no URL, no headers).

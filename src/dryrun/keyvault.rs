@@ -480,29 +480,12 @@ async fn get_secret(
     }
 }
 
-/// The vault's answer to one GET.
-struct VaultAnswer {
-    status: u16,
-    retry_after: Option<std::time::Duration>,
-    body: Vec<u8>,
-}
-
-impl client::Retryable for Result<VaultAnswer, Read> {
-    fn retry(&self) -> (bool, Option<std::time::Duration>) {
-        match self {
-            Ok(answer) => (client::transient(answer.status), answer.retry_after),
-            // Only transport faults come back as errors here.
-            Err(_) => (true, None),
-        }
-    }
-}
-
 async fn get_once(
     http: &reqwest::Client,
     host: Option<&Endpoint>,
     reference: &KeyVaultSecretRef,
     token: &SecretValue,
-) -> Result<VaultAnswer, Read> {
+) -> Result<client::HttpAnswer, Read> {
     let base = host.map_or_else(
         || format!("https://{}", reference.host()),
         |h| h.base.clone(),
@@ -525,22 +508,12 @@ async fn get_once(
             fix: Fix::Network,
         }
     })?;
-    let status = response.status().as_u16();
-    let retry_after = response
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(client::parse_retry_after);
-    let body = response.bytes().await.map_err(|_| Read::Unreadable {
-        why: format!("the vault's answer ({status}) could not be read"),
-        fix: Fix::Network,
-    })?;
-    let body = body.get(..MAX_BODY).unwrap_or(&body).to_vec();
-    Ok(VaultAnswer {
-        status,
-        retry_after,
-        body,
-    })
+    client::receive(response, MAX_BODY)
+        .await
+        .map_err(|_| Read::Unreadable {
+            why: "the vault's answer could not be read".into(),
+            fix: Fix::Network,
+        })
 }
 
 /// What the vault's answer means.

@@ -282,7 +282,7 @@ fn parse_line(text: &str, start: usize, body: &str) -> Result<Option<Entry>, Str
         rest = rest
             .strip_prefix('=')
             // Never the name itself: a stray line without `=` may be a pasted token.
-                .ok_or_else(|| "no `=` after the name (not a KEY=value line)".to_string())?;
+            .ok_or_else(|| "no `=` after the name (not a KEY=value line)".to_string())?;
     }
     rest = rest.trim_start();
     // Byte offset of the value in the text (the line's own offset plus what was consumed).

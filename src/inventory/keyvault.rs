@@ -68,14 +68,26 @@ pub fn resolve(inventory: &mut Inventory, providers: &[ScopedProvider], placehol
             if has_own_secret.contains(*env) {
                 continue;
             }
-            if let Resolution::One(text, at) = join.resolved(fact, Some(env)) {
-                let copy = Fact {
-                    environment: Some(env.to_string()),
-                    value: vault_value(text),
-                    location: at.clone(),
-                    ..fact.clone()
-                };
-                derived.push((env.to_string(), copy));
+            match join.resolved(fact, Some(env)) {
+                Resolution::One(text, at) => {
+                    let copy = Fact {
+                        environment: Some(env.to_string()),
+                        value: vault_value(text),
+                        location: at.clone(),
+                        ..fact.clone()
+                    };
+                    derived.push((env.to_string(), copy));
+                }
+                // The profile's sources replace the base's and none holds it: the environment
+                // keeps the placeholder unresolved rather than inherit the base's vault.
+                Resolution::Replaced => {
+                    let copy = Fact {
+                        environment: Some(env.to_string()),
+                        ..fact.clone()
+                    };
+                    derived.push((env.to_string(), copy));
+                }
+                Resolution::NoMatch | Resolution::Ambiguous => {}
             }
         }
         if let Resolution::One(text, _) = join.resolved(fact, None) {
@@ -94,6 +106,9 @@ pub fn resolve(inventory: &mut Inventory, providers: &[ScopedProvider], placehol
 enum Resolution<'a> {
     /// None of them matches it.
     NoMatch,
+    /// None matches, but a Spring property-source list of the fact's app is there: it replaces
+    /// the base configuration's list, as Spring does, so the base is not asked either.
+    Replaced,
     /// Several match and disagree, or one names no vault.
     Ambiguous,
     /// They all name this vault secret; the place is the first matching provider's.
@@ -118,10 +133,12 @@ impl Join<'_> {
             return Resolution::NoMatch;
         };
         let mut found: Option<(String, &Location)> = None;
+        let mut replaced = false;
         for (provider, env) in self.providers {
             if env.as_deref() != scope {
                 continue;
             }
+            replaced |= self.spring_list_of_its_app(fact, kind, provider);
             let Some(candidate) = self.candidate(fact, kind, name, provider) else {
                 continue;
             };
@@ -137,8 +154,23 @@ impl Join<'_> {
         }
         match found {
             Some((text, at)) => Resolution::One(text, at),
+            None if replaced => Resolution::Replaced,
             None => Resolution::NoMatch,
         }
+    }
+
+    /// Whether `provider` is a Spring Key Vault property source of the app `fact` is in, for a
+    /// placeholder it could serve: then it is part of the list that replaces the base one.
+    fn spring_list_of_its_app(&self, fact: &Fact, kind: &str, provider: &VaultProvider) -> bool {
+        matches!(provider.kind, ProviderKind::PropertySource { .. })
+            && kind == "env-var"
+            && self.placeholders.contains(&fact.location)
+            && match (&fact.location.file, &provider.location.file) {
+                (Some(file), Some(source)) => {
+                    crate::inventory::app::same_app(file, source, self.roots)
+                }
+                _ => false,
+            }
     }
 
     /// Whether `provider` may supply the reference `kind:name` held by `fact`: `None` when it
@@ -165,15 +197,7 @@ impl Join<'_> {
                 secret_keys,
                 case_sensitive,
             } => {
-                if kind != "env-var" || !self.placeholders.contains(&fact.location) {
-                    return None;
-                }
-                let (Some(file), Some(source_file)) =
-                    (&fact.location.file, &provider.location.file)
-                else {
-                    return None;
-                };
-                if !crate::inventory::app::same_app(file, source_file, self.roots) {
+                if !self.spring_list_of_its_app(fact, kind, provider) {
                     return None;
                 }
                 let secret = spring_secret_name(name, *case_sensitive);

@@ -164,6 +164,35 @@ fn a_spring_placeholder_resolves_through_the_apps_one_property_source() {
 }
 
 #[test]
+fn a_profiles_property_sources_replace_the_base_ones() {
+    // The base lists kv-base; production's profile lists kv-prod, whose `secret-keys` leave the
+    // name out. Spring then never asks kv-base for production, so neither does credgate.
+    let base = spring(
+        &vaults(&["https://kv-base.vault.azure.net/"], ""),
+        "${aad-secret}",
+    );
+    let prod = "spring.cloud.azure.keyvault.secret.property-sources[0].endpoint=https://kv-prod.vault.azure.net\n\
+                spring.cloud.azure.keyvault.secret.property-sources[0].secret-keys=other\n";
+    let inv = inventory(&[
+        (APP, &base),
+        ("src/main/resources/application-prod.properties", prod),
+    ]);
+    let shown = secrets(&inv);
+    assert!(
+        shown
+            .iter()
+            .any(|s| s.starts_with("- ") && s.contains("kv-base")),
+        "the base still reads kv-base: {shown:#?}"
+    );
+    let production: Vec<&String> = shown
+        .iter()
+        .filter(|s| s.starts_with("production "))
+        .collect();
+    assert_eq!(production.len(), 1, "{shown:#?}");
+    assert!(production[0].contains("env-var:"), "{shown:#?}");
+}
+
+#[test]
 fn spring_placeholders_stay_unresolved_when_no_single_vault_holds_them() {
     let kv = "https://kv-prod.vault.azure.net/";
     for (why, text) in [

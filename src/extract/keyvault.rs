@@ -155,7 +155,7 @@ pub fn syntax(text: &str) -> Result<WrittenRef, KeyVaultRefError> {
 /// The allow-list stage of [`parse`]: only Key Vault hosts of the Azure clouds over `https`,
 /// then Key Vault's naming rules. The host is judged before the path, so a host off the list is
 /// refused as such whatever follows it.
-pub fn allow(written: WrittenRef) -> Result<KeyVaultSecretRef, KeyVaultRefError> {
+fn allow(written: WrittenRef) -> Result<KeyVaultSecretRef, KeyVaultRefError> {
     let (vault, suffix) = match written.vault {
         WrittenVault::Name(vault) => (vault, "vault.azure.net"),
         WrittenVault::Host { https: false, host } => {
@@ -167,11 +167,6 @@ pub fn allow(written: WrittenRef) -> Result<KeyVaultSecretRef, KeyVaultRefError>
         Some((name, version)) => checked(vault, suffix, name, version),
         None => Err(KeyVaultRefError::Unparsable(written.written)),
     }
-}
-
-/// `https://{vault}.{suffix}/secrets/{name}[/{version}][/]`, checked.
-pub fn parse_uri(uri: &str) -> Result<KeyVaultSecretRef, KeyVaultRefError> {
-    allow(uri_syntax(uri))
 }
 
 /// A URI taken apart: scheme, host (up to the first `/`), and a `/secrets/{name}[/{version}]`

@@ -768,7 +768,8 @@ fn emit(report: &Report, args: &ScanArgs, extra: &[ReportSpec], failed: bool) ->
 
 /// Creates the folders a report file goes into, so that `-o out/credgate.sarif` and
 /// `--report sarif=out/credgate.sarif` behave alike on a fresh checkout.
-fn create_parent(path: &Path) -> Result<()> {
+/// Creates the folder a report or file is written into, so `-o out/report.sarif` just works.
+pub(crate) fn create_parent(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
@@ -782,17 +783,20 @@ fn write_output(out: &OutputArgs, text: &str) -> Result<()> {
             create_parent(path)?;
             std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
         }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(text.as_bytes())
-                .and_then(|_| stdout.flush())
-            {
-                Ok(()) => Ok(()),
-                // A closed pipe (`credgate scan | head`) is not an error worth reporting.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(e).context("cannot write to standard output"),
-            }
-        }
+        None => write_stdout(text),
+    }
+}
+
+/// Writes `text` to standard output; a closed pipe (`credgate scan | head`) is not an error
+/// worth reporting.
+pub(crate) fn write_stdout(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(e).context("cannot write to standard output"),
     }
 }

@@ -51,11 +51,7 @@ pub fn run(args: &InitArgs) -> Result<i32> {
     });
     let shown = match &target {
         Target::Stdout => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .and_then(|_| stdout.flush())
-                .context("cannot write to standard output")?;
+            crate::app::write_stdout(&text)?;
             "the suggestion to standard output".to_string()
         }
         Target::File(path) => {
@@ -86,9 +82,7 @@ fn refusal(path: &Path) -> String {
 /// Writes the file: with `--force` over whatever is there, else only if it does not exist yet
 /// (checked again at creation, so a file that appeared meanwhile is never replaced).
 fn write(path: &Path, text: &str, force: bool) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
+    crate::app::create_parent(path)?;
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
     if force {

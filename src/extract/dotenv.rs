@@ -23,6 +23,7 @@
 //! A refused line is a `parse-error` note at its place; like dotenvy's iterator, the lines after
 //! it are still read (an unterminated quote takes the rest of the file with it).
 
+use super::offsets::LineIndex;
 use super::{facts_from_entries, Entry, FileFacts};
 
 /// Facts from a `.env` file. Its environment comes from its name (`.env.staging`), inferred later
@@ -84,11 +85,13 @@ pub fn lines(text: &str) -> Vec<Line> {
         0
     };
     let body = text.get(bom..).unwrap_or(text);
+    // One line table per file: every position is then a look-up, not a count from the start.
+    let index = LineIndex::new(body);
     let mut out = Vec::new();
     for logical in LogicalLines::new(body) {
         let end = logical.end;
         let entry = match logical.body {
-            Ok(line) => parse_line(body, logical.start, line),
+            Ok(line) => parse_line(&index, logical.start, line),
             Err(why) => Err(why),
         };
         let entry = match entry {
@@ -98,7 +101,7 @@ pub fn lines(text: &str) -> Vec<Line> {
         };
         out.push(Line {
             span: bom + logical.start..bom + end,
-            line: line_of(body, logical.start),
+            line: index.position(logical.start).0,
             entry,
         });
     }
@@ -256,9 +259,10 @@ fn read_state(mut state: ReadState, line: &str) -> (ReadState, Option<usize>) {
     (state, None)
 }
 
-/// Parses one logical line (`body`, starting at byte `start` of `text`) as dotenvy's line
-/// parser does: `None` for a blank or comment line, else the entry or why it is refused.
-fn parse_line(text: &str, start: usize, body: &str) -> Result<Option<Entry>, String> {
+/// Parses one logical line (`body`, starting at byte `start` of the text `index` covers) as
+/// dotenvy's line parser does: `None` for a blank or comment line, else the entry or why it is
+/// refused.
+fn parse_line(index: &LineIndex<'_>, start: usize, body: &str) -> Result<Option<Entry>, String> {
     let line = body.trim_end();
     let mut rest = line.trim_start();
     if rest.is_empty() || rest.starts_with('#') {
@@ -287,7 +291,7 @@ fn parse_line(text: &str, start: usize, body: &str) -> Result<Option<Entry>, Str
     rest = rest.trim_start();
     // Byte offset of the value in the text (the line's own offset plus what was consumed).
     let value_at = start + (line.len() - rest.len());
-    let (line_no, mut column) = position(text, value_at);
+    let (line_no, mut column) = index.position(value_at);
     if rest.is_empty() || rest.starts_with('#') {
         return Ok(Some(Entry::new(key, String::new(), line_no, column)));
     }
@@ -412,20 +416,6 @@ fn parse_value(input: &str) -> Result<String, String> {
         return Err("a double quote is never closed".to_string());
     }
     Ok(out)
-}
-
-/// 1-based line and character column of a byte offset.
-fn position(text: &str, offset: usize) -> (u32, u32) {
-    let (line, column) = crate::config::line_col(text, offset);
-    (
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(column).unwrap_or(u32::MAX),
-    )
-}
-
-/// 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> u32 {
-    position(text, offset).0
 }
 
 #[cfg(test)]

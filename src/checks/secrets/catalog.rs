@@ -4,6 +4,7 @@
 //! Entra secrets, key-shaped base64, PEM bodies) are split with `concat!` so the source file
 //! itself holds no contiguous secret.
 
+use super::assignment;
 use super::generic;
 use super::marvin::is_entra_secret_char;
 use super::placeholder::{AZURITE_ACCOUNT_KEY, COSMOS_EMULATOR_KEY};
@@ -61,6 +62,7 @@ pub static RULES: &[Rule] = &[
         keywords: &[],
         markers: &["Q~"],
         pattern: r"(?-u)(?P<secret>[A-Za-z0-9_~.\-]{3}8Q~[A-Za-z0-9_~.\-]{34})",
+        parser: None,
         reach: Reach::Line,
         token: Some(is_entra_secret_char),
         min_len: 40,
@@ -95,6 +97,7 @@ pub static RULES: &[Rule] = &[
         keywords: &[],
         markers: &["Q~"],
         pattern: r"(?-u)(?P<secret>[A-Za-z0-9_~.\-]{3}7Q~[A-Za-z0-9_~.\-]{31})",
+        parser: None,
         reach: Reach::Line,
         token: Some(is_entra_secret_char),
         min_len: 37,
@@ -121,6 +124,7 @@ pub static RULES: &[Rule] = &[
         keywords: &[],
         markers: &["Q~"],
         pattern: r"(?-u)(?P<secret>[A-Za-z0-9_~.\-]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34})",
+        parser: None,
         reach: Reach::Line,
         token: Some(is_entra_secret_char),
         min_len: 37,
@@ -153,6 +157,7 @@ pub static RULES: &[Rule] = &[
         keywords: &["AccountKey"],
         markers: &[],
         pattern: r"(?i-u)AccountKey[ \t]*=[ \t]*(?P<secret>[A-Za-z0-9+/]{30,}={0,2})",
+        parser: None,
         reach: Reach::Line,
         token: None,
         min_len: 0,
@@ -193,6 +198,7 @@ pub static RULES: &[Rule] = &[
         keywords: &["SharedAccessKey"],
         markers: &[],
         pattern: r"(?i-u)SharedAccessKey[ \t]*=[ \t]*(?P<secret>[A-Za-z0-9+/]{30,}={0,2})",
+        parser: None,
         reach: Reach::Line,
         token: None,
         min_len: 0,
@@ -233,6 +239,7 @@ pub static RULES: &[Rule] = &[
         keywords: &["sig="],
         markers: &[],
         pattern: r"(?-u)\bsig=(?P<secret>[A-Za-z0-9%+/=_\-]{20,})",
+        parser: None,
         reach: Reach::Line,
         token: None,
         min_len: 0,
@@ -284,6 +291,7 @@ pub static RULES: &[Rule] = &[
         keywords: &["AZDO"],
         markers: &[],
         pattern: r"(?-u)(?P<secret>[A-Za-z0-9]{52}JQQJ9[9DH][A-Za-z0-9][A-L][A-Za-z0-9]{16}AZDO[A-Za-z0-9]{4})",
+        parser: None,
         reach: Reach::Line,
         token: Some(is_alphanumeric),
         min_len: 84,
@@ -319,6 +327,7 @@ pub static RULES: &[Rule] = &[
         ],
         markers: &[],
         pattern: r"(?-u)(?P<secret>[a-z2-7]{52})",
+        parser: None,
         reach: Reach::Line,
         token: Some(is_alphanumeric),
         min_len: 52,
@@ -365,6 +374,7 @@ pub static RULES: &[Rule] = &[
         keywords: &["PRIVATE KEY"],
         markers: &[],
         pattern: r#"(?-u)(?P<at>-----BEGIN (?P<kind>[A-Z0-9 ]{0,40}?) ?PRIVATE KEY(?: BLOCK)?-----)(?:[ \t]+(?:\#|//)[^\r\n]*)?(?P<secret>(?:[A-Za-z0-9+/=\s\\:,"']|-[A-Za-z0-9])*)(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)?"#,
+        parser: None,
         reach: Reach::Lines {
             before: 128,
             after: 64 * 1024,
@@ -479,6 +489,7 @@ pub static RULES: &[Rule] = &[
         keywords: &["secret"],
         markers: &[],
         pattern: r#"(?-u)\\?"clientSecret\\?"[ \t]*:[ \t]*\\?"(?P<secret>[^"\\\r\n]+)\\?""#,
+        parser: None,
         reach: Reach::Line,
         token: None,
         min_len: 0,
@@ -539,6 +550,7 @@ pub static RULES: &[Rule] = &[
         keywords: &["key", "storage"],
         markers: &[],
         pattern: r"(?-u)(?P<secret>[A-Za-z0-9+/]{86}==)",
+        parser: None,
         reach: Reach::Line,
         token: Some(is_base64_byte),
         min_len: 86, // The `==` padding is not a token byte.
@@ -591,6 +603,7 @@ pub static RULES: &[Rule] = &[
         ],
         markers: &[],
         pattern: r#"(?i-u)(?P<key>[a-z0-9_.\-]*(?:password|passwd|passphrase|pwd|secret|token|credential|key|pat)[a-z0-9_.\-]*)["']?[ \t]*(?::=|=>|=|:)[ \t]*(?:"(?P<secret_dq>[^"\r\n]+)"|'(?P<secret_sq>[^'\r\n]+)'|`(?P<secret_bt>[^`\r\n]+)`|(?P<secret_bare>[^\s"'`,;&=\[\](){}<>][^\s"'`,;&]*))"#,
+        parser: Some(assignment::parse),
         reach: Reach::Name,
         token: None,
         min_len: 0,
@@ -683,6 +696,7 @@ pub static RULES: &[Rule] = &[
         keywords: &["key"],
         markers: &[],
         pattern: r#"(?i-u)\bkey[ \t]*=[ \t]*"(?P<key>[^"\r\n]+)"[ \t]+value[ \t]*=[ \t]*"(?P<secret>[^"\r\n]+)""#,
+        parser: None,
         reach: Reach::Name,
         token: None,
         min_len: 0,

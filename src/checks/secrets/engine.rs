@@ -393,23 +393,23 @@ fn run(
     let mut from = 0;
     let mut matched_until = region.start;
     while from <= haystack.len() {
-        let Some(m) = compiled.regex.captures_read_at(locations, haystack, from) else {
+        let Some(groups) = next_match(compiled, haystack, from, locations) else {
             break;
         };
-        matched_until = region.start + m.end();
-        from = if m.end() > m.start() {
-            m.end()
+        matched_until = region.start + groups.end;
+        from = if groups.end > groups.start {
+            groups.end
         } else {
-            m.end() + 1
+            groups.end + 1
         };
-        let group = |g: Option<usize>| -> Option<Span> {
-            let (start, end) = locations.get(g?)?;
+        let group = |g: Option<Span>| -> Option<Span> {
+            let g = g?;
             Some(Span {
-                start: region.start + start,
-                end: region.start + end,
+                start: region.start + g.start,
+                end: region.start + g.end,
             })
         };
-        let Some(value) = compiled.secret_groups.iter().find_map(|g| group(Some(*g))) else {
+        let Some(value) = group(groups.value) else {
             continue;
         };
         if let Some(is_token) = rule.token {
@@ -424,10 +424,9 @@ fn run(
             }
         }
         let text = String::from_utf8_lossy(slice(bytes, value.start, value.end));
-        let key = group(compiled.key_group)
-            .map(|s| String::from_utf8_lossy(slice(bytes, s.start, s.end)));
-        let kind = group(compiled.kind_group)
-            .map(|s| String::from_utf8_lossy(slice(bytes, s.start, s.end)));
+        let key = group(groups.key).map(|s| String::from_utf8_lossy(slice(bytes, s.start, s.end)));
+        let kind =
+            group(groups.kind).map(|s| String::from_utf8_lossy(slice(bytes, s.start, s.end)));
         let candidate = Candidate {
             bytes,
             file,
@@ -452,7 +451,7 @@ fn run(
         {
             continue;
         }
-        let at = group(compiled.at_group).unwrap_or(value);
+        let at = group(groups.at).unwrap_or(value);
         let (severity, message) = match emulator {
             Some(which) => (
                 Severity::Note,
@@ -487,6 +486,57 @@ fn run(
         });
     }
     matched_until
+}
+
+/// One match's bounds and groups, relative to the haystack it was found in.
+struct Groups {
+    start: usize,
+    end: usize,
+    value: Option<Span>,
+    key: Option<Span>,
+    kind: Option<Span>,
+    at: Option<Span>,
+}
+
+/// The next match at or after `from`: by the rule's hand-written [`Rule::parser`] where it
+/// has one (anchored, so only at 0), otherwise by its regex.
+fn next_match(
+    compiled: &Compiled,
+    haystack: &[u8],
+    from: usize,
+    locations: &mut CaptureLocations,
+) -> Option<Groups> {
+    let span = |r: std::ops::Range<usize>| Span {
+        start: r.start,
+        end: r.end,
+    };
+    if let Some(parser) = compiled.rule.parser {
+        if from > 0 {
+            return None;
+        }
+        let found = parser(haystack)?;
+        return Some(Groups {
+            start: 0,
+            end: found.end,
+            value: Some(span(found.value)),
+            key: Some(span(found.key)),
+            kind: None,
+            at: None,
+        });
+    }
+    let m = compiled.regex.captures_read_at(locations, haystack, from)?;
+    let group = |g: Option<usize>| -> Option<Span> {
+        let (start, end) = locations.get(g?)?;
+        Some(Span { start, end })
+    };
+    Some(Groups {
+        start: m.start(),
+        end: m.end(),
+        value: compiled.secret_groups.iter().find_map(|g| group(Some(*g))),
+        key: group(compiled.key_group),
+        kind: group(compiled.kind_group),
+        at: group(compiled.at_group),
+    })
 }
 
 /// Whether a name at the start of `bytes` is followed by an assignment (`=`, `:`, `:=`, `=>`,

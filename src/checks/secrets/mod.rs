@@ -10,6 +10,7 @@
 //! No secret value leaves this module except inside [`crate::secret::SecretValue`]; findings
 //! carry only the redacted form and a fingerprint.
 
+mod assignment;
 mod catalog;
 mod engine;
 mod entropy;
@@ -30,7 +31,7 @@ mod tests;
 pub use catalog::RULES;
 pub use filekind::FileKind;
 pub use marvin::{complete_entra_secret, entra_secret_checksum_valid, marvin32, marvin32_hash32};
-pub use rule::{Candidate, Reach, Rule, Sample, Validator, Verdict};
+pub use rule::{Candidate, Parser, Reach, Rule, Sample, Validator, Verdict};
 
 use crate::model::Finding;
 

@@ -5,7 +5,10 @@
 //! never a secret value, a secret's fingerprint or hint, nor anything a Key Vault returned.
 
 use crate::checks::consistency::normalize;
-use crate::dryrun::credentials::{convention_prefixes, identity_variables};
+use crate::dryrun::credentials::{
+    convention_names, convention_pair, convention_prefixes, identity_variables, split_convention,
+    variable_form, CREDENTIALS_KEY, SECRET_KEY,
+};
 use crate::extract::value::is_placeholder;
 use crate::inventory::environment::{promotion_rank, EnvironmentNames};
 use crate::inventory::summary::{fact_origin, short_reference};
@@ -482,7 +485,7 @@ fn dry_run_variables(
     ci_names: &mut BTreeMap<String, String>,
 ) {
     let prefixes = convention_prefixes(names, environment);
-    let main = crate::dryrun::credentials::variable_form(environment);
+    let main = variable_form(environment);
     let others: Vec<String> = prefixes.iter().filter(|p| **p != main).cloned().collect();
     let also = if others.is_empty() {
         String::new()
@@ -492,10 +495,11 @@ fn dry_run_variables(
     comment(
         out,
         &format!(
-            "Dry-run: `check` reads {environment}'s credentials from {main}_AZURE_CLIENT_SECRET \
-             or AZURE_CLIENT_SECRET_{main} (likewise _AZURE_TENANT_ID, _AZURE_CLIENT_ID, \
-             _AZURE_CLIENT_CERTIFICATE_PATH, _AZURE_CREDENTIALS{also}), or with \
-             `--env {environment}` alone from the plain names ({}).",
+            "Dry-run: `check` reads {environment}'s credentials from {} (likewise \
+             _AZURE_TENANT_ID, _AZURE_CLIENT_ID, _AZURE_CLIENT_CERTIFICATE_PATH, \
+             _AZURE_CREDENTIALS{also}), or with `--env {environment}` alone from the plain names \
+             ({}).",
+            convention_pair(&main, SECRET_KEY).join(" or "),
             identity_variables().collect::<Vec<_>>().join(", ")
         ),
     );
@@ -505,6 +509,8 @@ fn dry_run_variables(
         (Field::ClientId, "client_id_env"),
         (Field::Certificate, "certificate_path_env"),
     ];
+    let read = convention_names(names, environment);
+    let [credentials, _] = convention_pair(&main, CREDENTIALS_KEY);
     let mut wrote_intro = false;
     for (field, setting) in settings {
         let Some((fact, kind, name)) = own.iter().find_map(|f| match &f.value {
@@ -517,13 +523,7 @@ fn dry_run_variables(
         }) else {
             continue;
         };
-        let read_already = identity_variables().any(|key| {
-            name == key
-                || prefixes
-                    .iter()
-                    .any(|p| name == format!("{p}_{key}") || name == format!("{key}_{p}"))
-        });
-        if read_already {
+        if identity_variables().any(|key| key == name) || read.iter().any(|n| n == name) {
             // The dry-run reads these names already: nothing to rename.
             continue;
         }
@@ -545,7 +545,7 @@ fn dry_run_variables(
                 out,
                 &format!(
                     "{environment}'s pipeline passes azure/login's JSON in {name} ({}): pass it \
-                     to credgate's step as {main}_AZURE_CREDENTIALS, which the dry-run reads.",
+                     to credgate's step as {credentials}, which the dry-run reads.",
                     fact_origin(fact)
                 ),
             );
@@ -584,15 +584,7 @@ fn identity_references(inventory: &Inventory, names: &mut BTreeMap<String, Strin
         let FactValue::Reference { kind, name } = &fact.value else {
             continue;
         };
-        let read = identity_variables().any(|key| {
-            name == key
-                || name
-                    .strip_suffix(key)
-                    .is_some_and(|p| p.ends_with('_') && p.len() > 1)
-                || name
-                    .strip_prefix(key)
-                    .is_some_and(|s| s.starts_with('_') && s.len() > 1)
-        });
+        let read = identity_variables().any(|key| key == name) || split_convention(name).is_some();
         if read && is_variable_kind(kind) && is_variable_name(name) {
             names.entry(name.clone()).or_insert_with(|| kind.clone());
         }

@@ -492,14 +492,19 @@ fn dry_run_variables(
     } else {
         format!("; the {main} part may also be {}", joined(&others, "or"))
     };
+    // The other keys, from the list the dry-run reads (so none is left out, as the federated
+    // token file once was).
+    let likewise: Vec<String> = identity_variables()
+        .filter(|key| *key != SECRET_KEY)
+        .map(|key| format!("_{key}"))
+        .collect();
     comment(
         out,
         &format!(
-            "Dry-run: `check` reads {environment}'s credentials from {} (likewise \
-             _AZURE_TENANT_ID, _AZURE_CLIENT_ID, _AZURE_CLIENT_CERTIFICATE_PATH, \
-             _AZURE_CREDENTIALS{also}), or with `--env {environment}` alone from the plain names \
-             ({}).",
+            "Dry-run: `check` reads {environment}'s credentials from {} (likewise {}{also}), or \
+             with `--env {environment}` alone from the plain names ({}).",
             convention_pair(&main, SECRET_KEY).join(" or "),
+            likewise.join(", "),
             identity_variables().collect::<Vec<_>>().join(", ")
         ),
     );
@@ -839,6 +844,40 @@ mod tests {
         assert!(text.contains("aliases = [\"prod\"]"), "{text}");
         assert!(!text.contains("pasted secret"), "{text}");
         assert!(text.contains("PRODUCTION_AZURE_CLIENT_SECRET"), "{text}");
+    }
+
+    #[test]
+    fn the_dry_run_comment_names_every_variable_the_dry_run_reads() {
+        let mut inv = Inventory::default();
+        inv.environments.insert(
+            "staging".into(),
+            vec![fact(
+                Some("staging"),
+                ".env.staging",
+                1,
+                Field::TenantId,
+                FactValue::Plain("contoso.onmicrosoft.com".into()),
+            )],
+        );
+        let text = input_of(&inv);
+        let comment: String = text
+            .lines()
+            .skip_while(|l| !l.starts_with("# Dry-run:"))
+            .take_while(|l| l.starts_with('#') && !l.starts_with("# CI:"))
+            .map(|l| l.trim_start_matches('#').trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            comment.contains("STAGING_AZURE_CLIENT_SECRET or AZURE_CLIENT_SECRET_STAGING"),
+            "{comment}"
+        );
+        for key in identity_variables() {
+            assert!(comment.contains(&format!("_{key}")), "{key}: {comment}");
+        }
+        assert!(
+            comment.contains("_AZURE_FEDERATED_TOKEN_FILE,"),
+            "{comment}"
+        );
     }
 
     #[test]

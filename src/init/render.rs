@@ -5,6 +5,7 @@
 //! never a secret value, a secret's fingerprint or hint, nor anything a Key Vault returned.
 
 use crate::checks::consistency::normalize;
+use crate::checks::consistency::references::Matcher;
 use crate::dryrun::credentials::{
     convention_names, convention_pair, convention_prefixes, identity_variables, split_convention,
     variable_form, CREDENTIALS_KEY, SECRET_KEY,
@@ -58,8 +59,9 @@ pub fn render(input: &Input<'_>) -> (String, Counts) {
     if rows.is_empty() {
         out.push_str(NO_ENVIRONMENT);
     }
+    let matcher = Matcher::new(input.inventory, input.names);
     for row in &rows {
-        environment(&mut out, input, row, &mut counts, &mut ci_names);
+        environment(&mut out, input, &matcher, row, &mut counts, &mut ci_names);
     }
     counts.environments = rows.len();
     counts.shared_apps = shared_apps(&mut out, input.inventory);
@@ -136,6 +138,7 @@ fn comment(out: &mut String, text: &str) {
 fn environment(
     out: &mut String,
     input: &Input<'_>,
+    matcher: &Matcher,
     row: &EnvironmentSummary,
     counts: &mut Counts,
     ci_names: &mut BTreeMap<String, String>,
@@ -219,7 +222,7 @@ fn environment(
         ids(out, input.inventory, row, own, counts);
     }
     secret(out, input.inventory, own, row);
-    dry_run_variables(out, input.names, name, own, counts, ci_names);
+    dry_run_variables(out, input.names, matcher, name, own, counts, ci_names);
 }
 
 /// The apps (project folders, `.` for the repository level) whose files configure the
@@ -479,6 +482,7 @@ fn placeholder_secret(inventory: &Inventory, own: &[Fact], source: &str) -> bool
 fn dry_run_variables(
     out: &mut String,
     names: &EnvironmentNames,
+    matcher: &Matcher,
     environment: &str,
     own: &[Fact],
     counts: &mut Counts,
@@ -532,15 +536,17 @@ fn dry_run_variables(
             // The dry-run reads these names already: nothing to rename.
             continue;
         }
-        if let Some(other) = other_environment(names, environment, name) {
+        let others = matcher.others_named(environment, name);
+        if !others.is_empty() {
             comment(
                 out,
                 &format!(
-                    "{environment}'s pipeline passes {name} ({} at {}), named for {other}: \
+                    "{environment}'s pipeline passes {name} ({} at {}), named for {}: \
                      `credgate scan` reports it (cross-env-secret-reference), so it is not \
                      suggested here.",
                     short_reference(kind, name),
-                    fact_origin(fact)
+                    fact_origin(fact),
+                    listed(&others)
                 ),
             );
             continue;
@@ -594,14 +600,6 @@ fn identity_references(inventory: &Inventory, names: &mut BTreeMap<String, Strin
             names.entry(name.clone()).or_insert_with(|| kind.clone());
         }
     }
-}
-
-/// Another environment a variable's name is named for (`STAGING_CLIENT_SECRET` in
-/// production's job), by the known names among its `_`-separated parts.
-fn other_environment(names: &EnvironmentNames, environment: &str, name: &str) -> Option<String> {
-    name.split(['_', '-', '.'])
-        .filter_map(|part| names.known(part))
-        .find(|env| env != environment)
 }
 
 /// Reference kinds whose name is a CI or process variable the dry-run can read.
@@ -923,6 +921,48 @@ mod tests {
         // azure/login's JSON is no id: said, not suggested.
         assert!(!text.contains("certificate_path_env ="), "{text}");
         assert!(text.contains("PRODUCTION_AZURE_CREDENTIALS"), "{text}");
+    }
+
+    #[test]
+    fn a_name_is_for_another_environment_exactly_when_the_scan_says_so() {
+        let reference = |line, field, name: &str| {
+            fact(
+                Some("production"),
+                ".github/workflows/deploy.yml",
+                line,
+                field,
+                FactValue::Reference {
+                    kind: "github-secret".into(),
+                    name: name.into(),
+                },
+            )
+        };
+        let mut inv = Inventory::default();
+        inv.environments.insert(
+            "production".into(),
+            vec![
+                // Names production too: cross-env-secret-reference does not report it.
+                reference(10, Field::ClientSecret, "PROD_FROM_STAGING_SECRET"),
+                // camelCase words name staging.
+                reference(11, Field::ClientId, "stagingAppId"),
+            ],
+        );
+        let text = input_of(&inv);
+        assert!(
+            text.contains("# client_secret_env = \"PROD_FROM_STAGING_SECRET\""),
+            "{text}"
+        );
+        assert!(!text.contains("client_id_env ="), "{text}");
+        assert!(text.contains("stagingAppId"), "{text}");
+        assert!(text.contains("named for staging"), "{text}");
+        let reported = crate::checks::consistency::check(&inv);
+        let flagged: Vec<&str> = reported
+            .iter()
+            .filter(|f| f.rule_id == "cross-env-secret-reference")
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(flagged.len(), 1, "{flagged:?}");
+        assert!(flagged[0].contains("stagingAppId"), "{flagged:?}");
     }
 
     #[test]

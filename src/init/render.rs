@@ -11,6 +11,7 @@ use crate::dryrun::credentials::{
     variable_form, CREDENTIALS_KEY, SECRET_KEY,
 };
 use crate::extract::value::is_placeholder;
+use crate::inventory::app;
 use crate::inventory::environment::{promotion_rank, EnvironmentNames};
 use crate::inventory::summary::{fact_origin, short_reference};
 use crate::model::{EnvironmentSummary, Fact, FactValue, Field, Inventory};
@@ -225,10 +226,10 @@ fn environment(
     dry_run_variables(out, input.names, matcher, name, own, counts, ci_names);
 }
 
-/// The apps (project folders, `.` for the repository level) whose files configure the
-/// environment: its own facts' files and the files that name it.
+/// The apps (project folders) whose files configure the environment, its own facts' files and
+/// the files that name it, grouped as the rules group them ([`app::partition_by_app`]): one
+/// entry per app, each with the shared files around it, so more than one means several apps.
 fn apps_of(inventory: &Inventory, own: &[Fact], row: &EnvironmentSummary) -> Vec<String> {
-    let roots = &inventory.project_roots;
     let mut files: Vec<&str> = own
         .iter()
         .filter_map(|f| f.location.file.as_deref())
@@ -236,23 +237,10 @@ fn apps_of(inventory: &Inventory, own: &[Fact], row: &EnvironmentSummary) -> Vec
     if let Some(named) = inventory.environment_files.get(&row.name) {
         files.extend(named.iter().map(String::as_str));
     }
-    let mut apps: Vec<String> = Vec::new();
-    for file in &files {
-        // A file that may configure an app already counted (the repository level holds all)
-        // adds none.
-        if files
-            .iter()
-            .any(|other| !crate::inventory::app::same_app(file, other, roots))
-        {
-            let scope = crate::inventory::app::app_scope(file, roots);
-            let scope = if scope.is_empty() { "." } else { scope };
-            if !apps.iter().any(|a| a == scope) {
-                apps.push(scope.to_string());
-            }
-        }
-    }
-    apps.sort();
-    apps
+    app::partition_by_app(&files, |f| f, &inventory.project_roots)
+        .into_iter()
+        .map(|(app, _)| if app.is_empty() { ".".to_string() } else { app })
+        .collect()
 }
 
 /// The built-in names of `environment` that its files are named with (`prod` in
@@ -963,6 +951,53 @@ mod tests {
             .collect();
         assert_eq!(flagged.len(), 1, "{flagged:?}");
         assert!(flagged[0].contains("stagingAppId"), "{flagged:?}");
+    }
+
+    #[test]
+    fn an_environment_of_several_apps_pins_no_id_and_counts_apps_as_the_rules_do() {
+        let client = |file: &str, id: &str| {
+            fact(
+                Some("production"),
+                file,
+                3,
+                Field::ClientId,
+                FactValue::Plain(id.into()),
+            )
+        };
+        let mut inv = Inventory::default();
+        inv.project_roots.insert("services/orders/src/Api".into());
+        inv.environments.insert(
+            "production".into(),
+            vec![
+                client(
+                    "services/orders/helm/values-prod.yaml",
+                    "1ee56472-6166-4e31-b902-c9f9c65b805e",
+                ),
+                client(
+                    "services/orders/src/Api/appsettings.Production.json",
+                    "1ee56472-6166-4e31-b902-c9f9c65b805e",
+                ),
+                client(
+                    "services/billing/appsettings.Production.json",
+                    "bf178375-4a86-4a0c-9256-9cf907bce18a",
+                ),
+            ],
+        );
+        let text = input_of(&inv);
+        let joined: String = text
+            .lines()
+            .map(|l| l.trim_start_matches('#').trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        // The orders chart configures the Api inside its folder: two apps, not three.
+        assert!(
+            joined.contains(
+                "production is configured by 2 apps (services/billing and \
+                 services/orders/src/Api)"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("client_id = "), "{text}");
     }
 
     #[test]

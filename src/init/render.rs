@@ -4,6 +4,7 @@
 //! suggestion says where it came from (`file:line`), and only names and ids are ever written:
 //! never a secret value, a secret's fingerprint or hint, nor anything a Key Vault returned.
 
+use crate::checks::consistency::message::{join_and, join_or};
 use crate::checks::consistency::normalize;
 use crate::checks::consistency::references::Matcher;
 use crate::dryrun::credentials::{
@@ -15,6 +16,7 @@ use crate::inventory::app;
 use crate::inventory::environment::{promotion_rank, EnvironmentNames};
 use crate::inventory::summary::{fact_origin, short_reference};
 use crate::model::{EnvironmentSummary, Fact, FactValue, Field, Inventory};
+use crate::report::text::write_wrapped;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -51,17 +53,13 @@ pub fn render(input: &Input<'_>) -> (String, Counts) {
     let mut counts = Counts::default();
     out.push_str(HEADER);
     let mut ci_names: BTreeMap<String, String> = BTreeMap::new();
-    let mut rows: Vec<&EnvironmentSummary> = input.environments.iter().collect();
-    rows.sort_by(|a, b| {
-        promotion_rank(&a.name)
-            .cmp(&promotion_rank(&b.name))
-            .then_with(|| a.name.cmp(&b.name))
-    });
+    // The matrix is in promotion order already (inventory::summary::summaries).
+    let rows = input.environments;
     if rows.is_empty() {
         out.push_str(NO_ENVIRONMENT);
     }
     let matcher = Matcher::new(input.inventory, input.names);
-    for row in &rows {
+    for row in rows {
         environment(&mut out, input, &matcher, row, &mut counts, &mut ci_names);
     }
     counts.environments = rows.len();
@@ -108,32 +106,15 @@ fn key(name: &str) -> String {
     }
 }
 
-/// `a, b and c`.
-fn listed(items: &[String]) -> String {
-    joined(items, "and")
-}
-
-/// `a, b` and `c` joined by `word` before the last.
-fn joined(items: &[String], word: &str) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} {word} {last}", init.join(", ")),
-    }
-}
-
 /// Comment lines of `text`, wrapped under 100 columns, each starting with `# ` (the lines
-/// after the first indented, so that none reads as a setting to uncomment).
+/// after the first indented, so that none reads as a setting to uncomment). Paths and names are
+/// never split (`4-WebApp-your-API/` stays whole).
 fn comment(out: &mut String, text: &str) {
-    // Paths and names are never split (`4-WebApp-your-API/` stays whole).
-    let options = textwrap::Options::new(96)
-        .subsequent_indent("  ")
-        .break_words(false)
-        .word_splitter(textwrap::WordSplitter::NoHyphenation);
-    for line in textwrap::wrap(text, options) {
-        let _ = writeln!(out, "# {line}");
-    }
+    write_wrapped(out, text, "# ", "#   ", COMMENT_WIDTH);
 }
+
+/// The widest a comment line is (`# ` included), so the file reads in a 100-column editor.
+const COMMENT_WIDTH: usize = 98;
 
 /// One `[environments.<name>]` table.
 fn environment(
@@ -163,7 +144,7 @@ fn environment(
             out,
             &format!(
                 "Named by {}, which {}: {name} runs on the base configuration it inherits.",
-                listed(&files),
+                join_and(&files),
                 if files.len() > 1 {
                     "set no credential themselves"
                 } else {
@@ -172,7 +153,7 @@ fn environment(
             ),
         );
     } else if !files.is_empty() {
-        comment(out, &format!("Found in {}.", listed(&files)));
+        comment(out, &format!("Found in {}.", join_and(&files)));
     }
     let context = |f: &String| crate::checks::secrets::filekind::FileKind::of(f);
     if !files.is_empty()
@@ -194,14 +175,14 @@ fn environment(
     if !aliases.is_empty() {
         let spelled: Vec<String> = aliases
             .iter()
-            .map(|(alias, files)| format!("`{alias}` in {}", listed(files)))
+            .map(|(alias, files)| format!("`{alias}` in {}", join_and(files)))
             .collect();
         comment(
             out,
             &format!(
                 "Written as {} (built-in names of {name}, listed so you see them). Add the other \
                  names this repository uses for it (folders, file names, pipeline environments).",
-                listed(&spelled)
+                join_and(&spelled)
             ),
         );
     }
@@ -216,7 +197,7 @@ fn environment(
                  pinned here would hold for all of them, so none is suggested (`credgate scan` \
                  compares each app's values on their own).",
                 apps.len(),
-                listed(&apps)
+                join_and(&apps)
             ),
         );
     } else {
@@ -371,7 +352,7 @@ fn ids(
                     if at.is_empty() {
                         "the repository".to_string()
                     } else {
-                        listed(&at)
+                        join_and(&at)
                     }
                 ),
             );
@@ -395,7 +376,7 @@ fn ids(
                 &format!(
                     "{setting} is also {value} in {}: `credgate scan` reports the disagreement; \
                      keep the one that is right.",
-                    listed(&conflict.sources)
+                    join_and(&conflict.sources)
                 ),
             );
         }
@@ -482,7 +463,7 @@ fn dry_run_variables(
     let also = if others.is_empty() {
         String::new()
     } else {
-        format!("; the {main} part may also be {}", joined(&others, "or"))
+        format!("; the {main} part may also be {}", join_or(&others))
     };
     // The other keys, from the list the dry-run reads (so none is left out, as the federated
     // token file once was).
@@ -534,7 +515,7 @@ fn dry_run_variables(
                      suggested here.",
                     short_reference(kind, name),
                     fact_origin(fact),
-                    listed(&others)
+                    join_and(&others)
                 ),
             );
             continue;
@@ -642,7 +623,7 @@ fn shared_apps(out: &mut String, inventory: &Inventory) -> usize {
             .iter()
             .map(|env| {
                 let places = by_env.get(*env).cloned().unwrap_or_default();
-                format!("{env} at {}", listed(&places))
+                format!("{env} at {}", join_and(&places))
             })
             .collect();
         out.push('\n');
@@ -652,7 +633,7 @@ fn shared_apps(out: &mut String, inventory: &Inventory) -> usize {
                 "One app for several environments: {spelled} is the client id of {}. That is \
                  cross-env-client-id unless it is deliberate (one multi-tenant app, say); only \
                  then uncomment:",
-                listed(&used)
+                join_and(&used)
             ),
         );
         let names: Vec<String> = environments.iter().map(|e| quoted(e)).collect();
@@ -674,19 +655,17 @@ fn found_in(files: &[String]) -> String {
     if files.is_empty() {
         String::new()
     } else {
-        format!(" ({})", listed(files))
+        format!(" ({})", join_and(files))
     }
 }
 
 /// The step to add to the CI: GitHub Actions, Azure Pipelines, or both when neither is found.
 fn ci_step(out: &mut String, input: &Input<'_>, ci_names: &BTreeMap<String, String>) {
-    let mut deployed: Vec<&str> = input.environments.iter().map(|r| r.name.as_str()).collect();
-    deployed.sort_by(|a, b| promotion_rank(a).cmp(&promotion_rank(b)).then(a.cmp(b)));
-    let names: Vec<String> = deployed.iter().map(|n| n.to_string()).collect();
+    let names: Vec<String> = input.environments.iter().map(|r| r.name.clone()).collect();
     let job_env = if names.is_empty() {
         "<the job's environment>".to_string()
     } else {
-        format!("<the job's environment: {}>", joined(&names, "or"))
+        format!("<the job's environment: {}>", join_or(&names))
     };
     let github = !input.github_workflows.is_empty();
     let azure = !input.azure_pipelines.is_empty();
@@ -713,25 +692,31 @@ fn ci_step(out: &mut String, input: &Input<'_>, ci_names: &BTreeMap<String, Stri
             format!("    environments: {job_env}"),
             "  env:".to_string(),
         ];
-        let mut secret = false;
-        for (name, kind) in ci_names {
-            secret |= kind == "github-secret" && !name.contains("_ID");
-            match kind.as_str() {
-                "github-secret" => step.push(format!("    {name}: ${{{{ secrets.{name} }}}}")),
-                "github-variable" => step.push(format!("    {name}: ${{{{ vars.{name} }}}}")),
-                _ => {}
-            }
-        }
-        if step.len() == 5 {
+        let passed: Vec<String> = ci_names
+            .iter()
+            .filter_map(|(name, kind)| match kind.as_str() {
+                "github-secret" => Some(format!("    {name}: ${{{{ secrets.{name} }}}}")),
+                "github-variable" => Some(format!("    {name}: ${{{{ vars.{name} }}}}")),
+                _ => None,
+            })
+            .collect();
+        let secret = ci_names
+            .iter()
+            .any(|(name, kind)| kind == "github-secret" && !name.contains("_ID"));
+        if passed.is_empty() {
+            // Nothing in the repository names them: the plain names, to create.
             step.push("    AZURE_TENANT_ID: ${{ vars.AZURE_TENANT_ID }}".to_string());
             step.push("    AZURE_CLIENT_ID: ${{ vars.AZURE_CLIENT_ID }}".to_string());
-            step.push("    AZURE_CLIENT_SECRET: ${{ secrets.AZURE_CLIENT_SECRET }}".to_string());
-        } else if !secret {
-            step.push(
-                "(no client secret: credgate uses the job's OIDC token, with \
-                 `permissions: id-token: write`)"
-                    .to_string(),
-            );
+            step.push(format!("    {SECRET_KEY}: ${{{{ secrets.{SECRET_KEY} }}}}"));
+        } else {
+            step.extend(passed);
+            if !secret {
+                step.push(
+                    "(no client secret: credgate uses the job's OIDC token, with \
+                     `permissions: id-token: write`)"
+                        .to_string(),
+                );
+            }
         }
         yaml(out, &step);
     }
@@ -752,13 +737,16 @@ fn ci_step(out: &mut String, input: &Input<'_>, ci_names: &BTreeMap<String, Stri
             format!("    environments: [ '{job_env}' ]"),
             "    env:".to_string(),
         ];
-        for (name, kind) in ci_names {
-            if kind == "pipeline-variable" {
-                step.push(format!("      {name}: $({name})"));
-            }
-        }
-        if step.len() == 5 {
-            step.push("      AZURE_CLIENT_SECRET: $(AZURE_CLIENT_SECRET)".to_string());
+        let passed: Vec<String> = ci_names
+            .iter()
+            .filter(|(_, kind)| *kind == "pipeline-variable")
+            .map(|(name, _)| format!("      {name}: $({name})"))
+            .collect();
+        if passed.is_empty() {
+            // Nothing in the repository names it: the plain name, to define.
+            step.push(format!("      {SECRET_KEY}: $({SECRET_KEY})"));
+        } else {
+            step.extend(passed);
         }
         yaml(out, &step);
     }
@@ -784,6 +772,35 @@ mod tests {
             location: Location::file(file, line, 1),
             source: "t".into(),
         }
+    }
+
+    /// A production reference in the deploy workflow.
+    fn reference(line: u32, field: Field, kind: &str, name: &str) -> Fact {
+        fact(
+            Some("production"),
+            ".github/workflows/deploy.yml",
+            line,
+            field,
+            FactValue::Reference {
+                kind: kind.into(),
+                name: name.into(),
+            },
+        )
+    }
+
+    /// An inventory of production's own facts.
+    fn production(facts: Vec<Fact>) -> Inventory {
+        let mut inv = Inventory::default();
+        inv.environments.insert("production".into(), facts);
+        inv
+    }
+
+    /// The comments' prose on one line: `#` and the wrapping indent gone.
+    fn prose<'a>(lines: impl Iterator<Item = &'a str>) -> String {
+        lines
+            .map(|l| l.trim_start_matches('#').trim())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     fn input_of(inventory: &Inventory) -> String {
@@ -846,13 +863,11 @@ mod tests {
             )],
         );
         let text = input_of(&inv);
-        let comment: String = text
-            .lines()
-            .skip_while(|l| !l.starts_with("# Dry-run:"))
-            .take_while(|l| l.starts_with('#') && !l.starts_with("# CI:"))
-            .map(|l| l.trim_start_matches('#').trim())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let comment = prose(
+            text.lines()
+                .skip_while(|l| !l.starts_with("# Dry-run:"))
+                .take_while(|l| l.starts_with('#') && !l.starts_with("# CI:")),
+        );
         assert!(
             comment.contains("STAGING_AZURE_CLIENT_SECRET or AZURE_CLIENT_SECRET_STAGING"),
             "{comment}"
@@ -868,33 +883,17 @@ mod tests {
 
     #[test]
     fn variable_names_are_suggested_only_when_the_dry_run_would_not_read_them() {
-        let reference = |line, field, kind: &str, name: &str| {
-            fact(
-                Some("production"),
-                ".github/workflows/deploy.yml",
-                line,
-                field,
-                FactValue::Reference {
-                    kind: kind.into(),
-                    name: name.into(),
-                },
-            )
-        };
-        let mut inv = Inventory::default();
-        inv.environments.insert(
-            "production".into(),
-            vec![
-                reference(
-                    10,
-                    Field::ClientSecret,
-                    "github-secret",
-                    "STAGING_SP_SECRET",
-                ),
-                reference(11, Field::TenantId, "github-secret", "PROD_AZURE_TENANT_ID"),
-                reference(12, Field::ClientId, "github-variable", "API_APP_ID"),
-                reference(13, Field::Certificate, "github-secret", "LOGIN_CREDENTIALS"),
-            ],
-        );
+        let inv = production(vec![
+            reference(
+                10,
+                Field::ClientSecret,
+                "github-secret",
+                "STAGING_SP_SECRET",
+            ),
+            reference(11, Field::TenantId, "github-secret", "PROD_AZURE_TENANT_ID"),
+            reference(12, Field::ClientId, "github-variable", "API_APP_ID"),
+            reference(13, Field::Certificate, "github-secret", "LOGIN_CREDENTIALS"),
+        ]);
         let text = input_of(&inv);
         // Named for staging: the cross-environment mistake, never a suggestion.
         assert!(!text.contains("client_secret_env ="), "{text}");
@@ -913,28 +912,17 @@ mod tests {
 
     #[test]
     fn a_name_is_for_another_environment_exactly_when_the_scan_says_so() {
-        let reference = |line, field, name: &str| {
-            fact(
-                Some("production"),
-                ".github/workflows/deploy.yml",
-                line,
-                field,
-                FactValue::Reference {
-                    kind: "github-secret".into(),
-                    name: name.into(),
-                },
-            )
-        };
-        let mut inv = Inventory::default();
-        inv.environments.insert(
-            "production".into(),
-            vec![
-                // Names production too: cross-env-secret-reference does not report it.
-                reference(10, Field::ClientSecret, "PROD_FROM_STAGING_SECRET"),
-                // camelCase words name staging.
-                reference(11, Field::ClientId, "stagingAppId"),
-            ],
-        );
+        let inv = production(vec![
+            // Names production too: cross-env-secret-reference does not report it.
+            reference(
+                10,
+                Field::ClientSecret,
+                "github-secret",
+                "PROD_FROM_STAGING_SECRET",
+            ),
+            // camelCase words name staging.
+            reference(11, Field::ClientId, "github-secret", "stagingAppId"),
+        ]);
         let text = input_of(&inv);
         assert!(
             text.contains("# client_secret_env = \"PROD_FROM_STAGING_SECRET\""),
@@ -984,11 +972,7 @@ mod tests {
             ],
         );
         let text = input_of(&inv);
-        let joined: String = text
-            .lines()
-            .map(|l| l.trim_start_matches('#').trim())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let joined = prose(text.lines());
         // The orders chart configures the Api inside its folder: two apps, not three.
         assert!(
             joined.contains(
@@ -998,6 +982,23 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("client_id = "), "{text}");
+    }
+
+    #[test]
+    fn a_repository_that_names_no_variable_gets_the_plain_names_in_both_steps() {
+        let text = input_of(&Inventory::default());
+        for line in [
+            "#       AZURE_TENANT_ID: ${{ vars.AZURE_TENANT_ID }}",
+            "#       AZURE_CLIENT_ID: ${{ vars.AZURE_CLIENT_ID }}",
+            "#       AZURE_CLIENT_SECRET: ${{ secrets.AZURE_CLIENT_SECRET }}",
+            "#         AZURE_CLIENT_SECRET: $(AZURE_CLIENT_SECRET)",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line}\n{text}");
+        }
+        assert!(!text.contains("OIDC token"), "{text}");
+        // Every comment line fits the width, its `# ` included.
+        let widest = text.lines().map(|l| l.chars().count()).max();
+        assert!(widest.is_some_and(|w| w <= COMMENT_WIDTH), "{text}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::model::{Finding, Report};
 use crate::sources::Remote;
 use crate::walk::{self, WalkOptions, WalkStats};
 use anyhow::Result;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// What to scan and how.
@@ -65,11 +65,22 @@ impl FileResults {
     }
 }
 
-/// Scans one file's bytes: the function both sources (walker, git index) call.
-fn scan_one(acc: &mut FileResults, path: &str, bytes: &[u8]) {
-    let scanned = secrets::scan_file(path, bytes);
-    acc.findings.extend(scanned.findings);
-    acc.suppressed += scanned.suppressed;
+/// How much of each file a run reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// The secret scanner, the extractors and the allow comments: a scan.
+    Full,
+    /// The extractors only: what the inventory is built from (`credgate init`).
+    Inventory,
+}
+
+/// Reads one file's bytes: the function both sources (walker, git index) call.
+fn scan_one(acc: &mut FileResults, path: &str, bytes: &[u8], reading: Reading) {
+    if reading == Reading::Full {
+        let scanned = secrets::scan_file(path, bytes);
+        acc.findings.extend(scanned.findings);
+        acc.suppressed += scanned.suppressed;
+    }
     let kind = extract::kind::detect(path, bytes);
     if kind == Some(extract::FileKind::AzurePipeline) {
         acc.pipeline_paths.push(path.to_string());
@@ -81,7 +92,9 @@ fn scan_one(acc: &mut FileResults, path: &str, bytes: &[u8]) {
     if crate::inventory::environment::names_an_environment(path) {
         acc.facts.environment_files.push(path.to_string());
     }
-    if memchr::memmem::find(bytes, suppress::MARKER.as_bytes()).is_some() {
+    if reading == Reading::Full
+        && memchr::memmem::find(bytes, suppress::MARKER.as_bytes()).is_some()
+    {
         let text = String::from_utf8_lossy(bytes);
         for (i, line) in text.lines().enumerate() {
             if line.contains(suppress::MARKER) {
@@ -110,12 +123,20 @@ fn apply_allow_lines(findings: &mut Vec<Finding>, lines: &HashMap<(String, u32),
 
 /// Reads every file and returns the raw findings with the walk statistics.
 pub fn collect(request: &ScanRequest) -> Result<(FileResults, WalkStats)> {
+    collect_reading(request, Reading::Full)
+}
+
+/// [`collect`], reading each file as `reading` says.
+fn collect_reading(request: &ScanRequest, reading: Reading) -> Result<(FileResults, WalkStats)> {
+    let visit = |acc: &mut FileResults, path: &str, bytes: &[u8]| {
+        scan_one(acc, path, bytes, reading);
+    };
     if request.staged {
         let mut acc = FileResults::default();
-        let stats = crate::staged::visit_staged(&request.root, &request.walk, &mut acc, scan_one)?;
+        let stats = crate::staged::visit_staged(&request.root, &request.walk, &mut acc, visit)?;
         return Ok((acc, stats));
     }
-    let (parts, stats) = walk::walk(&request.root, &request.walk, scan_one);
+    let (parts, stats) = walk::walk(&request.root, &request.walk, visit);
     let mut acc = FileResults::default();
     for part in parts {
         acc.absorb(part);
@@ -150,18 +171,56 @@ pub fn run_with_inventory(
     run_with_remote(request, config, baseline, |_| Remote::default())
 }
 
-/// [`run_with_inventory`] with the CI platforms' pipeline variables: after the walk, `fetch` is
-/// called with the tree's Azure Pipelines paths and returns what the platforms define; their
-/// values join the inventory like the files' (I/O stays in `fetch`, supplied by the caller).
-pub fn run_with_remote(
+/// The inventory stage of a scan: the files read by the extractors (and, for a scan, the
+/// secret scanner), the CI platforms' variables joined, the inventory and the environment names
+/// built, and the environments with an unreadable file found. What `credgate init` needs, and
+/// where [`run_with_remote`] goes on from.
+#[derive(Debug)]
+pub struct Inventoried {
+    /// The inventory, every environment (no `--env` narrowing yet).
+    pub inventory: crate::model::Inventory,
+    /// Environment names and aliases known for the run.
+    pub names: crate::inventory::environment::EnvironmentNames,
+    /// Environments whose configuration could not be read, with those files: they keep their
+    /// matrix row.
+    pub unreadable: BTreeMap<String, Vec<String>>,
+    /// The tree's Azure Pipelines definitions and templates, sorted.
+    pub pipeline_paths: Vec<String>,
+    /// The walk's, the extractors' and the CI platforms' problems, after the secret scanner's
+    /// findings when it ran.
+    findings: Vec<Finding>,
+    /// What the files contributed besides facts (allow lines, suppressed secret findings).
+    results: FileResults,
+    /// The walk statistics.
+    stats: WalkStats,
+    /// The environment names pipelines and CI platforms declare, for `--env` matching.
+    declared: Vec<String>,
+}
+
+impl Inventoried {
+    /// The environment matrix of the whole inventory, in promotion order.
+    pub fn environments(&self) -> Vec<crate::model::EnvironmentSummary> {
+        summary::summaries(&self.inventory, &self.unreadable)
+    }
+}
+
+/// The inventory stage alone, for `credgate init`: the files read by the extractors only (no
+/// secret rules, no allow comments, no checks), no CI platform, no history.
+pub fn inventory(request: &ScanRequest, config: &Config) -> Result<Inventoried> {
+    build_inventory(request, config, Reading::Inventory, |_| Remote::default())
+}
+
+/// Reads the files as `reading` says, calls `fetch` with the tree's Azure Pipelines paths and
+/// joins what the platforms define, then builds the inventory: see [`Inventoried`].
+fn build_inventory(
     request: &ScanRequest,
     config: &Config,
-    baseline: Option<&Baseline>,
+    reading: Reading,
     fetch: impl FnOnce(&[String]) -> Remote,
-) -> Result<Scanned> {
-    let (mut results, stats) = collect(request)?;
+) -> Result<Inventoried> {
+    let (mut results, mut stats) = collect_reading(request, reading)?;
     let mut findings = std::mem::take(&mut results.findings);
-    findings.extend(stats.problems);
+    findings.extend(std::mem::take(&mut stats.problems));
     let mut facts = std::mem::take(&mut results.facts);
     findings.extend(facts.problems.iter().cloned());
     results.pipeline_paths.sort();
@@ -173,7 +232,7 @@ pub fn run_with_remote(
             .extend(platform.environments.iter().cloned());
         findings.extend(platform.problems.iter().cloned());
     }
-    let facts_declared = facts.declared_environments.clone();
+    let declared = facts.declared_environments.clone();
     let (mut inventory, names) = build::build(facts, &config.inventory_settings());
     inventory.platforms = remote
         .platforms
@@ -181,7 +240,38 @@ pub fn run_with_remote(
         .map(|(platform, data)| data.names(platform, &names))
         .collect();
     // A broken file of an environment is an error for it, and keeps it in the matrix.
-    let mut unreadable = unreadable::escalate(&mut findings, &names);
+    let unreadable = unreadable::escalate(&mut findings, &names);
+    Ok(Inventoried {
+        inventory,
+        names,
+        unreadable,
+        pipeline_paths: std::mem::take(&mut results.pipeline_paths),
+        findings,
+        results,
+        stats,
+        declared,
+    })
+}
+
+/// [`run_with_inventory`] with the CI platforms' pipeline variables: after the walk, `fetch` is
+/// called with the tree's Azure Pipelines paths and returns what the platforms define; their
+/// values join the inventory like the files' (I/O stays in `fetch`, supplied by the caller).
+pub fn run_with_remote(
+    request: &ScanRequest,
+    config: &Config,
+    baseline: Option<&Baseline>,
+    fetch: impl FnOnce(&[String]) -> Remote,
+) -> Result<Scanned> {
+    let Inventoried {
+        mut inventory,
+        names,
+        mut unreadable,
+        pipeline_paths: _,
+        mut findings,
+        results,
+        stats,
+        declared: facts_declared,
+    } = build_inventory(request, config, Reading::Full, fetch)?;
     let selected = &request.environments;
     if !selected.is_empty() {
         let mut known = known_environments(&inventory, &names, &facts_declared, config)
@@ -316,5 +406,58 @@ pub fn display_root(path: &Path) -> String {
         ".".to_string()
     } else {
         shown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(root: &Path) -> ScanRequest {
+        ScanRequest {
+            root: root.to_path_buf(),
+            root_display: display_root(root),
+            staged: false,
+            walk: WalkOptions {
+                max_file_size: crate::cli::DEFAULT_MAX_FILE_SIZE,
+                threads: 1,
+                extra_ignores: Vec::new(),
+            },
+            environments: Vec::new(),
+            variables: Vec::new(),
+            plain_credentials: false,
+            history: None,
+        }
+    }
+
+    #[test]
+    fn the_inventory_stage_runs_no_secret_rule_and_builds_what_the_scan_builds() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let secret =
+            crate::checks::secrets::complete_entra_secret("abc8Q~dEfGhIjKlMnOpQrStUvWxYz01234567")
+                .expect("37 secret characters");
+        let env = format!(
+            "AZURE_TENANT_ID=contoso.onmicrosoft.com\n\
+             AZURE_CLIENT_ID=1ee56472-6166-4e31-b902-c9f9c65b805e\n\
+             AZURE_CLIENT_SECRET={secret}\n\
+             OTHER={secret} # credgate:allow\n"
+        );
+        std::fs::write(dir.path().join(".env.production"), env).expect("written");
+        let request = request(dir.path());
+        let config = Config::default();
+
+        let stage = inventory(&request, &config).expect("inventory");
+        assert!(stage.findings.is_empty(), "{:?}", stage.findings);
+        assert_eq!(stage.results.suppressed, 0);
+        assert!(stage.results.allow_lines.is_empty());
+
+        let scanned = run_with_inventory(&request, &config, None).expect("scan");
+        assert!(
+            scanned.report.findings.iter().any(is_hard_coded_secret),
+            "{:?}",
+            scanned.report.findings
+        );
+        assert_eq!(stage.inventory.environments, scanned.inventory.environments);
+        assert_eq!(stage.environments(), scanned.report.environments);
     }
 }

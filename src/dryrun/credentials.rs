@@ -143,11 +143,15 @@ pub struct Resolved {
     pub key_vault: Option<super::keyvault::KeyVaultSource>,
 }
 
+/// The client secret's variable of the azure-identity convention: public so that `credgate
+/// init` names it as the dry-run reads it instead of spelling it again.
+pub const SECRET_KEY: &str = "AZURE_CLIENT_SECRET";
+
 /// The variables of the azure-identity convention, in the order they are tried.
 const KEYS: [&str; 5] = [
     "AZURE_TENANT_ID",
     "AZURE_CLIENT_ID",
-    "AZURE_CLIENT_SECRET",
+    SECRET_KEY,
     "AZURE_CLIENT_CERTIFICATE_PATH",
     "AZURE_FEDERATED_TOKEN_FILE",
 ];
@@ -169,16 +173,10 @@ const NOT_ENVIRONMENTS: &[&str] = &[
 pub fn environments_named_by_variables<'a>(
     variables: impl IntoIterator<Item = &'a str>,
 ) -> Vec<String> {
-    let keys = || KEYS.iter().chain([&CREDENTIALS_KEY]);
     let mut out: Vec<String> = variables
         .into_iter()
-        .filter_map(|name| {
-            keys().find_map(|key| {
-                name.strip_suffix(key)
-                    .and_then(|p| p.strip_suffix('_'))
-                    .or_else(|| name.strip_prefix(key).and_then(|s| s.strip_prefix('_')))
-            })
-        })
+        .filter_map(split_convention)
+        .map(|(_, env)| env)
         .filter(|env| {
             env.starts_with(|c: char| c.is_ascii_uppercase())
                 && env
@@ -187,7 +185,7 @@ pub fn environments_named_by_variables<'a>(
                 && !env.ends_with('_')
                 && !env.contains("__")
                 && !NOT_ENVIRONMENTS.contains(env)
-                && !keys().any(|key| key.starts_with(env) || env.starts_with("AZURE"))
+                && !identity_variables().any(|key| key.starts_with(env) || env.starts_with("AZURE"))
         })
         .map(str::to_ascii_lowercase)
         .collect();
@@ -548,6 +546,37 @@ pub fn identity_variables() -> impl Iterator<Item = &'static str> {
     KEYS.into_iter().chain([CREDENTIALS_KEY])
 }
 
+/// The two names the convention gives `key` for one environment part (`PROD`), in the order the
+/// dry-run tries them: `<ENV>_<KEY>`, then `<KEY>_<ENV>`. The one place that spells the
+/// convention, so the dry-run, `--env` matching and `credgate init` name the same variables.
+pub fn convention_pair(part: &str, key: &str) -> [String; 2] {
+    [format!("{part}_{key}"), format!("{key}_{part}")]
+}
+
+/// Every variable name the dry-run reads for `environment` by convention: for each of
+/// [`identity_variables`], both orders of [`convention_pair`] for every alias. What `--env`
+/// accepts as the environment's own variables and what `credgate init` never suggests renaming.
+pub fn convention_names(names: &EnvironmentNames, environment: &str) -> Vec<String> {
+    let prefixes = convention_prefixes(names, environment);
+    identity_variables()
+        .flat_map(|key| prefixes.iter().flat_map(move |p| convention_pair(p, key)))
+        .collect()
+}
+
+/// The key and the environment part of a name written by the convention
+/// (`UAT_AZURE_CLIENT_SECRET` and `AZURE_CLIENT_SECRET_UAT` are `(AZURE_CLIENT_SECRET, UAT)`),
+/// or `None` for a plain key or any other name. The part is not checked to be an environment:
+/// callers decide what counts as one.
+pub fn split_convention(name: &str) -> Option<(&'static str, &str)> {
+    identity_variables().find_map(|key| {
+        name.strip_suffix(key)
+            .and_then(|p| p.strip_suffix('_'))
+            .or_else(|| name.strip_prefix(key).and_then(|s| s.strip_prefix('_')))
+            .filter(|part| !part.is_empty())
+            .map(|part| (key, part))
+    })
+}
+
 /// `<ALIAS>_<KEY>` then `<KEY>_<ALIAS>` for every alias of the environment.
 fn from_convention(ctx: &Context<'_>, environment: &str, search: &mut Search<'_>) -> Level {
     let prefixes = convention_prefixes(ctx.names, environment);
@@ -555,7 +584,7 @@ fn from_convention(ctx: &Context<'_>, environment: &str, search: &mut Search<'_>
     let names = |key: &str| -> Vec<String> {
         prefixes
             .iter()
-            .flat_map(|p| [format!("{p}_{key}"), format!("{key}_{p}")])
+            .flat_map(|p| convention_pair(p, key))
             .collect()
     };
     let describe = |key: &str| {
@@ -674,8 +703,9 @@ fn fill(
 
 /// azure/login's service-principal JSON (`creds: ${{ secrets.AZURE_CREDENTIALS }}`), the most
 /// common way a GitHub repository holds its credentials: passing the same secret to credgate
-/// as `AZURE_CREDENTIALS` (or `<ENV>_AZURE_CREDENTIALS`) is enough.
-const CREDENTIALS_KEY: &str = "AZURE_CREDENTIALS";
+/// as `AZURE_CREDENTIALS` (or `<ENV>_AZURE_CREDENTIALS`) is enough. Public so that `credgate
+/// init` names it as the dry-run reads it.
+pub const CREDENTIALS_KEY: &str = "AZURE_CREDENTIALS";
 
 /// The members of an `AZURE_CREDENTIALS` JSON that the dry-run uses. Text that is not such JSON
 /// yields nothing (and is never echoed: it may hold a secret).
@@ -975,6 +1005,32 @@ mod tests {
             "PATH",
         ]);
         assert!(not_named.is_empty(), "{not_named:?}");
+    }
+
+    #[test]
+    fn convention_names_split_back_into_their_key_and_part() {
+        let names = EnvironmentNames::default();
+        let all = convention_names(&names, "production");
+        assert!(all.contains(&"PROD_AZURE_CLIENT_SECRET".to_string()));
+        assert!(all.contains(&"AZURE_FEDERATED_TOKEN_FILE_LIVE".to_string()));
+        assert!(all.contains(&"PRD_AZURE_CREDENTIALS".to_string()));
+        assert_eq!(all.len(), identity_variables().count() * 2 * 4, "{all:?}");
+        for name in &all {
+            let (key, part) = split_convention(name).unwrap_or_else(|| panic!("{name}"));
+            assert!(convention_pair(part, key).contains(name), "{name}");
+        }
+        assert_eq!(
+            split_convention("AZURE_CLIENT_ID_CANARY"),
+            Some(("AZURE_CLIENT_ID", "CANARY"))
+        );
+        for plain in [
+            "AZURE_CLIENT_SECRET",
+            "_AZURE_CLIENT_ID",
+            "AZURE_CLIENT_ID_",
+            "PATH",
+        ] {
+            assert_eq!(split_convention(plain), None, "{plain}");
+        }
     }
 
     #[test]

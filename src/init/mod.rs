@@ -18,9 +18,9 @@ enum Target {
     Stdout,
 }
 
-/// Runs `credgate init`: refuses an existing file without `--force` before scanning, scans the
-/// tree offline with the built-in defaults (an existing `credgate.toml` is not read: it is what
-/// is being replaced), renders and writes the file, and says what it suggests.
+/// Runs `credgate init`: refuses an existing file without `--force` before scanning, builds the
+/// tree's inventory offline with the built-in defaults (an existing `credgate.toml` is not read:
+/// it is what is being replaced), renders and writes the file, and says what it suggests.
 pub fn run(args: &InitArgs) -> Result<i32> {
     let root = args.path.as_deref().unwrap_or_else(|| Path::new("."));
     if !root.is_dir() {
@@ -36,18 +36,16 @@ pub fn run(args: &InitArgs) -> Result<i32> {
             bail!(refusal(path));
         }
     }
-    let mut azure_pipelines = Vec::new();
-    let scanned = scan::run_with_remote(&request(root), &Config::default(), None, |paths| {
-        azure_pipelines = paths.to_vec();
-        crate::sources::Remote::default()
-    })?;
+    // The inventory is all the file is rendered from: the secret rules and the checks are
+    // `credgate scan`'s, which the file tells the reader to run next.
+    let scanned = scan::inventory(&request(root), &Config::default())?;
     let github_workflows = github_workflows(root);
     let (text, counts) = render::render(&render::Input {
         inventory: &scanned.inventory,
         names: &scanned.names,
-        environments: &scanned.report.environments,
+        environments: &scanned.environments(),
         github_workflows: &github_workflows,
-        azure_pipelines: &azure_pipelines,
+        azure_pipelines: &scanned.pipeline_paths,
     });
     let shown = match &target {
         Target::Stdout => {
@@ -100,7 +98,7 @@ fn write(path: &Path, text: &str, force: bool) -> Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// The offline scan `init` runs: the whole tree, no history, no process variables.
+/// What `init` reads: the whole tree, no history, no process variables.
 fn request(root: &Path) -> ScanRequest {
     ScanRequest {
         root: root.to_path_buf(),

@@ -4,12 +4,19 @@
 //! suggestion says where it came from (`file:line`), and only names and ids are ever written:
 //! never a secret value, a secret's fingerprint or hint, nor anything a Key Vault returned.
 
+use crate::checks::consistency::message::{join_and, join_or};
 use crate::checks::consistency::normalize;
-use crate::dryrun::credentials::{convention_prefixes, identity_variables};
+use crate::checks::consistency::references::Matcher;
+use crate::dryrun::credentials::{
+    convention_names, convention_pair, convention_prefixes, identity_variables, split_convention,
+    variable_form, CREDENTIALS_KEY, SECRET_KEY,
+};
 use crate::extract::value::is_placeholder;
+use crate::inventory::app;
 use crate::inventory::environment::{promotion_rank, EnvironmentNames};
 use crate::inventory::summary::{fact_origin, short_reference};
 use crate::model::{EnvironmentSummary, Fact, FactValue, Field, Inventory};
+use crate::report::text::write_wrapped;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -46,17 +53,14 @@ pub fn render(input: &Input<'_>) -> (String, Counts) {
     let mut counts = Counts::default();
     out.push_str(HEADER);
     let mut ci_names: BTreeMap<String, String> = BTreeMap::new();
-    let mut rows: Vec<&EnvironmentSummary> = input.environments.iter().collect();
-    rows.sort_by(|a, b| {
-        promotion_rank(&a.name)
-            .cmp(&promotion_rank(&b.name))
-            .then_with(|| a.name.cmp(&b.name))
-    });
+    // The matrix is in promotion order already (inventory::summary::summaries).
+    let rows = input.environments;
     if rows.is_empty() {
         out.push_str(NO_ENVIRONMENT);
     }
-    for row in &rows {
-        environment(&mut out, input, row, &mut counts, &mut ci_names);
+    let matcher = Matcher::new(input.inventory, input.names);
+    for row in rows {
+        environment(&mut out, input, &matcher, row, &mut counts, &mut ci_names);
     }
     counts.environments = rows.len();
     counts.shared_apps = shared_apps(&mut out, input.inventory);
@@ -102,37 +106,21 @@ fn key(name: &str) -> String {
     }
 }
 
-/// `a, b and c`.
-fn listed(items: &[String]) -> String {
-    joined(items, "and")
-}
-
-/// `a, b` and `c` joined by `word` before the last.
-fn joined(items: &[String], word: &str) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} {word} {last}", init.join(", ")),
-    }
-}
-
 /// Comment lines of `text`, wrapped under 100 columns, each starting with `# ` (the lines
-/// after the first indented, so that none reads as a setting to uncomment).
+/// after the first indented, so that none reads as a setting to uncomment). Paths and names are
+/// never split (`4-WebApp-your-API/` stays whole).
 fn comment(out: &mut String, text: &str) {
-    // Paths and names are never split (`4-WebApp-your-API/` stays whole).
-    let options = textwrap::Options::new(96)
-        .subsequent_indent("  ")
-        .break_words(false)
-        .word_splitter(textwrap::WordSplitter::NoHyphenation);
-    for line in textwrap::wrap(text, options) {
-        let _ = writeln!(out, "# {line}");
-    }
+    write_wrapped(out, text, "# ", "#   ", COMMENT_WIDTH);
 }
+
+/// The widest a comment line is (`# ` included), so the file reads in a 100-column editor.
+const COMMENT_WIDTH: usize = 98;
 
 /// One `[environments.<name>]` table.
 fn environment(
     out: &mut String,
     input: &Input<'_>,
+    matcher: &Matcher,
     row: &EnvironmentSummary,
     counts: &mut Counts,
     ci_names: &mut BTreeMap<String, String>,
@@ -156,7 +144,7 @@ fn environment(
             out,
             &format!(
                 "Named by {}, which {}: {name} runs on the base configuration it inherits.",
-                listed(&files),
+                join_and(&files),
                 if files.len() > 1 {
                     "set no credential themselves"
                 } else {
@@ -165,7 +153,7 @@ fn environment(
             ),
         );
     } else if !files.is_empty() {
-        comment(out, &format!("Found in {}.", listed(&files)));
+        comment(out, &format!("Found in {}.", join_and(&files)));
     }
     let context = |f: &String| crate::checks::secrets::filekind::FileKind::of(f);
     if !files.is_empty()
@@ -187,14 +175,14 @@ fn environment(
     if !aliases.is_empty() {
         let spelled: Vec<String> = aliases
             .iter()
-            .map(|(alias, files)| format!("`{alias}` in {}", listed(files)))
+            .map(|(alias, files)| format!("`{alias}` in {}", join_and(files)))
             .collect();
         comment(
             out,
             &format!(
                 "Written as {} (built-in names of {name}, listed so you see them). Add the other \
                  names this repository uses for it (folders, file names, pipeline environments).",
-                listed(&spelled)
+                join_and(&spelled)
             ),
         );
     }
@@ -209,20 +197,20 @@ fn environment(
                  pinned here would hold for all of them, so none is suggested (`credgate scan` \
                  compares each app's values on their own).",
                 apps.len(),
-                listed(&apps)
+                join_and(&apps)
             ),
         );
     } else {
         ids(out, input.inventory, row, own, counts);
     }
     secret(out, input.inventory, own, row);
-    dry_run_variables(out, input.names, name, own, counts, ci_names);
+    dry_run_variables(out, input.names, matcher, name, own, counts, ci_names);
 }
 
-/// The apps (project folders, `.` for the repository level) whose files configure the
-/// environment: its own facts' files and the files that name it.
+/// The apps (project folders) whose files configure the environment, its own facts' files and
+/// the files that name it, grouped as the rules group them ([`app::partition_by_app`]): one
+/// entry per app, each with the shared files around it, so more than one means several apps.
 fn apps_of(inventory: &Inventory, own: &[Fact], row: &EnvironmentSummary) -> Vec<String> {
-    let roots = &inventory.project_roots;
     let mut files: Vec<&str> = own
         .iter()
         .filter_map(|f| f.location.file.as_deref())
@@ -230,23 +218,10 @@ fn apps_of(inventory: &Inventory, own: &[Fact], row: &EnvironmentSummary) -> Vec
     if let Some(named) = inventory.environment_files.get(&row.name) {
         files.extend(named.iter().map(String::as_str));
     }
-    let mut apps: Vec<String> = Vec::new();
-    for file in &files {
-        // A file that may configure an app already counted (the repository level holds all)
-        // adds none.
-        if files
-            .iter()
-            .any(|other| !crate::inventory::app::same_app(file, other, roots))
-        {
-            let scope = crate::inventory::app::app_scope(file, roots);
-            let scope = if scope.is_empty() { "." } else { scope };
-            if !apps.iter().any(|a| a == scope) {
-                apps.push(scope.to_string());
-            }
-        }
-    }
-    apps.sort();
-    apps
+    app::partition_by_app(&files, |f| f, &inventory.project_roots)
+        .into_iter()
+        .map(|(app, _)| if app.is_empty() { ".".to_string() } else { app })
+        .collect()
 }
 
 /// The built-in names of `environment` that its files are named with (`prod` in
@@ -377,7 +352,7 @@ fn ids(
                     if at.is_empty() {
                         "the repository".to_string()
                     } else {
-                        listed(&at)
+                        join_and(&at)
                     }
                 ),
             );
@@ -401,7 +376,7 @@ fn ids(
                 &format!(
                     "{setting} is also {value} in {}: `credgate scan` reports the disagreement; \
                      keep the one that is right.",
-                    listed(&conflict.sources)
+                    join_and(&conflict.sources)
                 ),
             );
         }
@@ -476,26 +451,33 @@ fn placeholder_secret(inventory: &Inventory, own: &[Fact], source: &str) -> bool
 fn dry_run_variables(
     out: &mut String,
     names: &EnvironmentNames,
+    matcher: &Matcher,
     environment: &str,
     own: &[Fact],
     counts: &mut Counts,
     ci_names: &mut BTreeMap<String, String>,
 ) {
     let prefixes = convention_prefixes(names, environment);
-    let main = crate::dryrun::credentials::variable_form(environment);
+    let main = variable_form(environment);
     let others: Vec<String> = prefixes.iter().filter(|p| **p != main).cloned().collect();
     let also = if others.is_empty() {
         String::new()
     } else {
-        format!("; the {main} part may also be {}", joined(&others, "or"))
+        format!("; the {main} part may also be {}", join_or(&others))
     };
+    // The other keys, from the list the dry-run reads (so none is left out, as the federated
+    // token file once was).
+    let likewise: Vec<String> = identity_variables()
+        .filter(|key| *key != SECRET_KEY)
+        .map(|key| format!("_{key}"))
+        .collect();
     comment(
         out,
         &format!(
-            "Dry-run: `check` reads {environment}'s credentials from {main}_AZURE_CLIENT_SECRET \
-             or AZURE_CLIENT_SECRET_{main} (likewise _AZURE_TENANT_ID, _AZURE_CLIENT_ID, \
-             _AZURE_CLIENT_CERTIFICATE_PATH, _AZURE_CREDENTIALS{also}), or with \
-             `--env {environment}` alone from the plain names ({}).",
+            "Dry-run: `check` reads {environment}'s credentials from {} (likewise {}{also}), or \
+             with `--env {environment}` alone from the plain names ({}).",
+            convention_pair(&main, SECRET_KEY).join(" or "),
+            likewise.join(", "),
             identity_variables().collect::<Vec<_>>().join(", ")
         ),
     );
@@ -505,6 +487,8 @@ fn dry_run_variables(
         (Field::ClientId, "client_id_env"),
         (Field::Certificate, "certificate_path_env"),
     ];
+    let read = convention_names(names, environment);
+    let [credentials, _] = convention_pair(&main, CREDENTIALS_KEY);
     let mut wrote_intro = false;
     for (field, setting) in settings {
         let Some((fact, kind, name)) = own.iter().find_map(|f| match &f.value {
@@ -517,25 +501,21 @@ fn dry_run_variables(
         }) else {
             continue;
         };
-        let read_already = identity_variables().any(|key| {
-            name == key
-                || prefixes
-                    .iter()
-                    .any(|p| name == format!("{p}_{key}") || name == format!("{key}_{p}"))
-        });
-        if read_already {
+        if identity_variables().any(|key| key == name) || read.iter().any(|n| n == name) {
             // The dry-run reads these names already: nothing to rename.
             continue;
         }
-        if let Some(other) = other_environment(names, environment, name) {
+        let others = matcher.others_named(environment, name);
+        if !others.is_empty() {
             comment(
                 out,
                 &format!(
-                    "{environment}'s pipeline passes {name} ({} at {}), named for {other}: \
+                    "{environment}'s pipeline passes {name} ({} at {}), named for {}: \
                      `credgate scan` reports it (cross-env-secret-reference), so it is not \
                      suggested here.",
                     short_reference(kind, name),
-                    fact_origin(fact)
+                    fact_origin(fact),
+                    join_and(&others)
                 ),
             );
             continue;
@@ -545,7 +525,7 @@ fn dry_run_variables(
                 out,
                 &format!(
                     "{environment}'s pipeline passes azure/login's JSON in {name} ({}): pass it \
-                     to credgate's step as {main}_AZURE_CREDENTIALS, which the dry-run reads.",
+                     to credgate's step as {credentials}, which the dry-run reads.",
                     fact_origin(fact)
                 ),
             );
@@ -584,27 +564,11 @@ fn identity_references(inventory: &Inventory, names: &mut BTreeMap<String, Strin
         let FactValue::Reference { kind, name } = &fact.value else {
             continue;
         };
-        let read = identity_variables().any(|key| {
-            name == key
-                || name
-                    .strip_suffix(key)
-                    .is_some_and(|p| p.ends_with('_') && p.len() > 1)
-                || name
-                    .strip_prefix(key)
-                    .is_some_and(|s| s.starts_with('_') && s.len() > 1)
-        });
+        let read = identity_variables().any(|key| key == name) || split_convention(name).is_some();
         if read && is_variable_kind(kind) && is_variable_name(name) {
             names.entry(name.clone()).or_insert_with(|| kind.clone());
         }
     }
-}
-
-/// Another environment a variable's name is named for (`STAGING_CLIENT_SECRET` in
-/// production's job), by the known names among its `_`-separated parts.
-fn other_environment(names: &EnvironmentNames, environment: &str, name: &str) -> Option<String> {
-    name.split(['_', '-', '.'])
-        .filter_map(|part| names.known(part))
-        .find(|env| env != environment)
 }
 
 /// Reference kinds whose name is a CI or process variable the dry-run can read.
@@ -659,7 +623,7 @@ fn shared_apps(out: &mut String, inventory: &Inventory) -> usize {
             .iter()
             .map(|env| {
                 let places = by_env.get(*env).cloned().unwrap_or_default();
-                format!("{env} at {}", listed(&places))
+                format!("{env} at {}", join_and(&places))
             })
             .collect();
         out.push('\n');
@@ -669,7 +633,7 @@ fn shared_apps(out: &mut String, inventory: &Inventory) -> usize {
                 "One app for several environments: {spelled} is the client id of {}. That is \
                  cross-env-client-id unless it is deliberate (one multi-tenant app, say); only \
                  then uncomment:",
-                listed(&used)
+                join_and(&used)
             ),
         );
         let names: Vec<String> = environments.iter().map(|e| quoted(e)).collect();
@@ -691,19 +655,17 @@ fn found_in(files: &[String]) -> String {
     if files.is_empty() {
         String::new()
     } else {
-        format!(" ({})", listed(files))
+        format!(" ({})", join_and(files))
     }
 }
 
 /// The step to add to the CI: GitHub Actions, Azure Pipelines, or both when neither is found.
 fn ci_step(out: &mut String, input: &Input<'_>, ci_names: &BTreeMap<String, String>) {
-    let mut deployed: Vec<&str> = input.environments.iter().map(|r| r.name.as_str()).collect();
-    deployed.sort_by(|a, b| promotion_rank(a).cmp(&promotion_rank(b)).then(a.cmp(b)));
-    let names: Vec<String> = deployed.iter().map(|n| n.to_string()).collect();
+    let names: Vec<String> = input.environments.iter().map(|r| r.name.clone()).collect();
     let job_env = if names.is_empty() {
         "<the job's environment>".to_string()
     } else {
-        format!("<the job's environment: {}>", joined(&names, "or"))
+        format!("<the job's environment: {}>", join_or(&names))
     };
     let github = !input.github_workflows.is_empty();
     let azure = !input.azure_pipelines.is_empty();
@@ -730,25 +692,31 @@ fn ci_step(out: &mut String, input: &Input<'_>, ci_names: &BTreeMap<String, Stri
             format!("    environments: {job_env}"),
             "  env:".to_string(),
         ];
-        let mut secret = false;
-        for (name, kind) in ci_names {
-            secret |= kind == "github-secret" && !name.contains("_ID");
-            match kind.as_str() {
-                "github-secret" => step.push(format!("    {name}: ${{{{ secrets.{name} }}}}")),
-                "github-variable" => step.push(format!("    {name}: ${{{{ vars.{name} }}}}")),
-                _ => {}
-            }
-        }
-        if step.len() == 5 {
+        let passed: Vec<String> = ci_names
+            .iter()
+            .filter_map(|(name, kind)| match kind.as_str() {
+                "github-secret" => Some(format!("    {name}: ${{{{ secrets.{name} }}}}")),
+                "github-variable" => Some(format!("    {name}: ${{{{ vars.{name} }}}}")),
+                _ => None,
+            })
+            .collect();
+        let secret = ci_names
+            .iter()
+            .any(|(name, kind)| kind == "github-secret" && !name.contains("_ID"));
+        if passed.is_empty() {
+            // Nothing in the repository names them: the plain names, to create.
             step.push("    AZURE_TENANT_ID: ${{ vars.AZURE_TENANT_ID }}".to_string());
             step.push("    AZURE_CLIENT_ID: ${{ vars.AZURE_CLIENT_ID }}".to_string());
-            step.push("    AZURE_CLIENT_SECRET: ${{ secrets.AZURE_CLIENT_SECRET }}".to_string());
-        } else if !secret {
-            step.push(
-                "(no client secret: credgate uses the job's OIDC token, with \
-                 `permissions: id-token: write`)"
-                    .to_string(),
-            );
+            step.push(format!("    {SECRET_KEY}: ${{{{ secrets.{SECRET_KEY} }}}}"));
+        } else {
+            step.extend(passed);
+            if !secret {
+                step.push(
+                    "(no client secret: credgate uses the job's OIDC token, with \
+                     `permissions: id-token: write`)"
+                        .to_string(),
+                );
+            }
         }
         yaml(out, &step);
     }
@@ -769,13 +737,16 @@ fn ci_step(out: &mut String, input: &Input<'_>, ci_names: &BTreeMap<String, Stri
             format!("    environments: [ '{job_env}' ]"),
             "    env:".to_string(),
         ];
-        for (name, kind) in ci_names {
-            if kind == "pipeline-variable" {
-                step.push(format!("      {name}: $({name})"));
-            }
-        }
-        if step.len() == 5 {
-            step.push("      AZURE_CLIENT_SECRET: $(AZURE_CLIENT_SECRET)".to_string());
+        let passed: Vec<String> = ci_names
+            .iter()
+            .filter(|(_, kind)| *kind == "pipeline-variable")
+            .map(|(name, _)| format!("      {name}: $({name})"))
+            .collect();
+        if passed.is_empty() {
+            // Nothing in the repository names it: the plain name, to define.
+            step.push(format!("      {SECRET_KEY}: $({SECRET_KEY})"));
+        } else {
+            step.extend(passed);
         }
         yaml(out, &step);
     }
@@ -801,6 +772,35 @@ mod tests {
             location: Location::file(file, line, 1),
             source: "t".into(),
         }
+    }
+
+    /// A production reference in the deploy workflow.
+    fn reference(line: u32, field: Field, kind: &str, name: &str) -> Fact {
+        fact(
+            Some("production"),
+            ".github/workflows/deploy.yml",
+            line,
+            field,
+            FactValue::Reference {
+                kind: kind.into(),
+                name: name.into(),
+            },
+        )
+    }
+
+    /// An inventory of production's own facts.
+    fn production(facts: Vec<Fact>) -> Inventory {
+        let mut inv = Inventory::default();
+        inv.environments.insert("production".into(), facts);
+        inv
+    }
+
+    /// The comments' prose on one line: `#` and the wrapping indent gone.
+    fn prose<'a>(lines: impl Iterator<Item = &'a str>) -> String {
+        lines
+            .map(|l| l.trim_start_matches('#').trim())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     fn input_of(inventory: &Inventory) -> String {
@@ -850,34 +850,50 @@ mod tests {
     }
 
     #[test]
-    fn variable_names_are_suggested_only_when_the_dry_run_would_not_read_them() {
-        let reference = |line, field, kind: &str, name: &str| {
-            fact(
-                Some("production"),
-                ".github/workflows/deploy.yml",
-                line,
-                field,
-                FactValue::Reference {
-                    kind: kind.into(),
-                    name: name.into(),
-                },
-            )
-        };
+    fn the_dry_run_comment_names_every_variable_the_dry_run_reads() {
         let mut inv = Inventory::default();
         inv.environments.insert(
-            "production".into(),
-            vec![
-                reference(
-                    10,
-                    Field::ClientSecret,
-                    "github-secret",
-                    "STAGING_SP_SECRET",
-                ),
-                reference(11, Field::TenantId, "github-secret", "PROD_AZURE_TENANT_ID"),
-                reference(12, Field::ClientId, "github-variable", "API_APP_ID"),
-                reference(13, Field::Certificate, "github-secret", "LOGIN_CREDENTIALS"),
-            ],
+            "staging".into(),
+            vec![fact(
+                Some("staging"),
+                ".env.staging",
+                1,
+                Field::TenantId,
+                FactValue::Plain("contoso.onmicrosoft.com".into()),
+            )],
         );
+        let text = input_of(&inv);
+        let comment = prose(
+            text.lines()
+                .skip_while(|l| !l.starts_with("# Dry-run:"))
+                .take_while(|l| l.starts_with('#') && !l.starts_with("# CI:")),
+        );
+        assert!(
+            comment.contains("STAGING_AZURE_CLIENT_SECRET or AZURE_CLIENT_SECRET_STAGING"),
+            "{comment}"
+        );
+        for key in identity_variables() {
+            assert!(comment.contains(&format!("_{key}")), "{key}: {comment}");
+        }
+        assert!(
+            comment.contains("_AZURE_FEDERATED_TOKEN_FILE,"),
+            "{comment}"
+        );
+    }
+
+    #[test]
+    fn variable_names_are_suggested_only_when_the_dry_run_would_not_read_them() {
+        let inv = production(vec![
+            reference(
+                10,
+                Field::ClientSecret,
+                "github-secret",
+                "STAGING_SP_SECRET",
+            ),
+            reference(11, Field::TenantId, "github-secret", "PROD_AZURE_TENANT_ID"),
+            reference(12, Field::ClientId, "github-variable", "API_APP_ID"),
+            reference(13, Field::Certificate, "github-secret", "LOGIN_CREDENTIALS"),
+        ]);
         let text = input_of(&inv);
         // Named for staging: the cross-environment mistake, never a suggestion.
         assert!(!text.contains("client_secret_env ="), "{text}");
@@ -892,6 +908,97 @@ mod tests {
         // azure/login's JSON is no id: said, not suggested.
         assert!(!text.contains("certificate_path_env ="), "{text}");
         assert!(text.contains("PRODUCTION_AZURE_CREDENTIALS"), "{text}");
+    }
+
+    #[test]
+    fn a_name_is_for_another_environment_exactly_when_the_scan_says_so() {
+        let inv = production(vec![
+            // Names production too: cross-env-secret-reference does not report it.
+            reference(
+                10,
+                Field::ClientSecret,
+                "github-secret",
+                "PROD_FROM_STAGING_SECRET",
+            ),
+            // camelCase words name staging.
+            reference(11, Field::ClientId, "github-secret", "stagingAppId"),
+        ]);
+        let text = input_of(&inv);
+        assert!(
+            text.contains("# client_secret_env = \"PROD_FROM_STAGING_SECRET\""),
+            "{text}"
+        );
+        assert!(!text.contains("client_id_env ="), "{text}");
+        assert!(text.contains("stagingAppId"), "{text}");
+        assert!(text.contains("named for staging"), "{text}");
+        let reported = crate::checks::consistency::check(&inv);
+        let flagged: Vec<&str> = reported
+            .iter()
+            .filter(|f| f.rule_id == "cross-env-secret-reference")
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(flagged.len(), 1, "{flagged:?}");
+        assert!(flagged[0].contains("stagingAppId"), "{flagged:?}");
+    }
+
+    #[test]
+    fn an_environment_of_several_apps_pins_no_id_and_counts_apps_as_the_rules_do() {
+        let client = |file: &str, id: &str| {
+            fact(
+                Some("production"),
+                file,
+                3,
+                Field::ClientId,
+                FactValue::Plain(id.into()),
+            )
+        };
+        let mut inv = Inventory::default();
+        inv.project_roots.insert("services/orders/src/Api".into());
+        inv.environments.insert(
+            "production".into(),
+            vec![
+                client(
+                    "services/orders/helm/values-prod.yaml",
+                    "1ee56472-6166-4e31-b902-c9f9c65b805e",
+                ),
+                client(
+                    "services/orders/src/Api/appsettings.Production.json",
+                    "1ee56472-6166-4e31-b902-c9f9c65b805e",
+                ),
+                client(
+                    "services/billing/appsettings.Production.json",
+                    "bf178375-4a86-4a0c-9256-9cf907bce18a",
+                ),
+            ],
+        );
+        let text = input_of(&inv);
+        let joined = prose(text.lines());
+        // The orders chart configures the Api inside its folder: two apps, not three.
+        assert!(
+            joined.contains(
+                "production is configured by 2 apps (services/billing and \
+                 services/orders/src/Api)"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("client_id = "), "{text}");
+    }
+
+    #[test]
+    fn a_repository_that_names_no_variable_gets_the_plain_names_in_both_steps() {
+        let text = input_of(&Inventory::default());
+        for line in [
+            "#       AZURE_TENANT_ID: ${{ vars.AZURE_TENANT_ID }}",
+            "#       AZURE_CLIENT_ID: ${{ vars.AZURE_CLIENT_ID }}",
+            "#       AZURE_CLIENT_SECRET: ${{ secrets.AZURE_CLIENT_SECRET }}",
+            "#         AZURE_CLIENT_SECRET: $(AZURE_CLIENT_SECRET)",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line}\n{text}");
+        }
+        assert!(!text.contains("OIDC token"), "{text}");
+        // Every comment line fits the width, its `# ` included.
+        let widest = text.lines().map(|l| l.chars().count()).max();
+        assert!(widest.is_some_and(|w| w <= COMMENT_WIDTH), "{text}");
     }
 
     #[test]

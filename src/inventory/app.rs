@@ -122,6 +122,20 @@ pub fn partition<T: Clone>(
     path: impl Fn(&T) -> &str,
     roots: &ProjectRoots,
 ) -> Vec<Vec<T>> {
+    partition_by_app(items, path, roots)
+        .into_iter()
+        .map(|(_, group)| group)
+        .collect()
+}
+
+/// [`partition`], each group with the app it is for: its innermost scope, empty for the one
+/// group of a repository whose items are all repository-level. For callers that name the apps
+/// (`credgate init` says which apps configure an environment), so they group as the rules do.
+pub fn partition_by_app<T: Clone>(
+    items: &[T],
+    path: impl Fn(&T) -> &str,
+    roots: &ProjectRoots,
+) -> Vec<(String, Vec<T>)> {
     let scoped: Vec<(&str, &T)> = items
         .iter()
         .map(|i| (app_scope(path(i), roots), i))
@@ -142,7 +156,7 @@ pub fn partition<T: Clone>(
         return if items.is_empty() {
             Vec::new()
         } else {
-            vec![items.to_vec()]
+            vec![(String::new(), items.to_vec())]
         };
     }
     innermost
@@ -153,7 +167,8 @@ pub fn partition<T: Clone>(
                 .iter()
                 .filter(|(s, _)| !s.is_empty() && holds(s, leaf, roots));
             let shared = scoped.iter().filter(|(s, _)| s.is_empty());
-            app.chain(shared).map(|(_, i)| (*i).clone()).collect()
+            let group = app.chain(shared).map(|(_, i)| (*i).clone()).collect();
+            (leaf.to_string(), group)
         })
         .collect()
 }
@@ -273,5 +288,28 @@ mod tests {
             groups,
             vec![vec!["web/.env", ".env"], vec!["web/api/.env", ".env"]]
         );
+    }
+
+    #[test]
+    fn partition_by_app_names_each_group_by_its_innermost_scope() {
+        let r = roots(&["services/orders/src/Api"]);
+        let items = [
+            "services/orders/helm/values.yaml",
+            "services/orders/src/Api/appsettings.json",
+            "services/billing/appsettings.json",
+            "deploy/values.yaml",
+        ];
+        let apps: Vec<String> = partition_by_app(&items, |s| s, &r)
+            .into_iter()
+            .map(|(app, _)| app)
+            .collect();
+        // The orders chart configures the Api inside it: one app, not two.
+        assert_eq!(apps, ["services/billing", "services/orders/src/Api"]);
+        let repository_level = partition_by_app(&[".env", "deploy/x"], |s| s, &r);
+        assert_eq!(
+            repository_level,
+            vec![(String::new(), vec![".env", "deploy/x"])]
+        );
+        assert!(partition_by_app::<&str>(&[], |s| s, &r).is_empty());
     }
 }

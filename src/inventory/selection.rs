@@ -4,18 +4,8 @@
 //! away and pass a deploy that nothing checked. Pure: the caller gathers where names come from.
 
 use super::environment::{promotion_rank, EnvironmentNames};
+use crate::dryrun::credentials::convention_names;
 use std::collections::BTreeMap;
-
-/// The credential variable keys of the azure-identity convention, as `<ENV>_<KEY>` or
-/// `<KEY>_<ENV>` (docs/design.md "Where values come from", level 2), and azure/login's JSON.
-const CONVENTION_KEYS: [&str; 6] = [
-    "AZURE_TENANT_ID",
-    "AZURE_CLIENT_ID",
-    "AZURE_CLIENT_SECRET",
-    "AZURE_CLIENT_CERTIFICATE_PATH",
-    "AZURE_FEDERATED_TOKEN_FILE",
-    "AZURE_CREDENTIALS",
-];
 
 /// Every environment a run found, canonical name → where it was found (`files`,
 /// `credgate.toml`, `a pipeline's environment:`, `GitHub environment`…), plus the names of the
@@ -49,19 +39,12 @@ impl Known {
     }
 
     /// Whether `canonical` has `<ALIAS>_AZURE_*` or `AZURE_*_<ALIAS>` variables set.
+    /// The names are the dry-run's own ([`convention_names`]), so `--env` accepts exactly the
+    /// variables the dry-run would read (docs/design.md "Where values come from", level 2).
     fn has_convention_variables(&self, canonical: &str, names: &EnvironmentNames) -> bool {
-        let prefixes: Vec<String> = names
-            .aliases_of(canonical)
+        convention_names(names, canonical)
             .iter()
-            .map(|a| a.to_ascii_uppercase().replace(['-', '.', ' '], "_"))
-            .collect();
-        self.variables.iter().any(|var| {
-            prefixes.iter().any(|p| {
-                CONVENTION_KEYS
-                    .iter()
-                    .any(|k| *var == format!("{p}_{k}") || *var == format!("{k}_{p}"))
-            })
-        })
+            .any(|name| self.variables.contains(name))
     }
 }
 

@@ -131,8 +131,9 @@ fn write_block(out: &mut String, label: &str, hang: &str, text: &str, width: usi
 
 /// Writes one line of prose wrapped at spaces to `width` columns (colour codes take none), the
 /// first piece after `first`, the others after `rest`. A word longer than the width (a path, a
-/// URL) stays whole: cut, it could not be copied.
-fn write_wrapped(out: &mut String, text: &str, first: &str, rest: &str, width: usize) {
+/// URL) stays whole: cut, it could not be copied. Shared with `credgate init`, whose comments
+/// wrap the same way.
+pub(crate) fn write_wrapped(out: &mut String, text: &str, first: &str, rest: &str, width: usize) {
     let options = textwrap::Options::new(width)
         .initial_indent(first)
         .subsequent_indent(rest)

@@ -35,10 +35,21 @@ pub fn places<'a>(locations: impl IntoIterator<Item = &'a Location>, max: usize)
 
 /// `a`, `a and b`, `a, b and c`.
 pub fn join_and(items: &[String]) -> String {
+    join_with(items, "and")
+}
+
+/// `a`, `a or b`, `a, b or c`: the alternatives a sentence offers (`credgate init`'s
+/// environments and aliases).
+pub fn join_or(items: &[String]) -> String {
+    join_with(items, "or")
+}
+
+/// The items joined by commas, `word` before the last.
+fn join_with(items: &[String], word: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [init @ .., last] => format!("{} {word} {last}", init.join(", ")),
     }
 }
 
@@ -79,6 +90,13 @@ mod tests {
         assert_eq!(places([&a, &b, &c], 5), "a.json:7, b.env and env:X");
         assert_eq!(places([&a, &b, &c], 2), "a.json:7, b.env and 1 more");
         assert_eq!(places([&a], 2), "a.json:7");
+        let items = |n: usize| -> Vec<String> {
+            ["x", "y", "z"][..n].iter().map(|s| s.to_string()).collect()
+        };
+        assert_eq!(join_and(&items(0)), "");
+        assert_eq!(join_or(&items(1)), "x");
+        assert_eq!(join_or(&items(2)), "x or y");
+        assert_eq!(join_and(&items(3)), "x, y and z");
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub mod coverage;
 pub mod cross_env;
 pub mod defined;
 pub mod ids;
-mod message;
+pub(crate) mod message;
 pub mod normalize;
 pub mod redirect;
 pub mod references;

@@ -11,8 +11,8 @@
 use super::message::{join_and, place, severity};
 use super::view::View;
 use crate::extract::keys::field_for_key;
-use crate::inventory::environment::promotion_rank;
-use crate::model::{FactValue, Finding, Location, ReferenceKind};
+use crate::inventory::environment::{promotion_rank, EnvironmentNames};
+use crate::model::{FactValue, Finding, Inventory, Location, ReferenceKind};
 
 /// Rule id: an environment references a secret, variable or group named for another.
 pub const CROSS_ENV_SECRET_REFERENCE: &str = "cross-env-secret-reference";
@@ -64,7 +64,7 @@ struct Use<'a> {
 
 /// `cross-env-secret-reference`: see the module documentation.
 pub fn cross_env_secret_reference(view: &View) -> Vec<Finding> {
-    let matcher = Matcher::new(view);
+    let matcher = Matcher::new(view.inventory, &view.names);
     let mut uses: Vec<Use> = view
         .inventory
         .references
@@ -162,8 +162,10 @@ fn describe_kind(kind: &str) -> String {
     .to_string()
 }
 
-/// Knows every environment's aliases as word sequences.
-struct Matcher {
+/// Knows every environment's aliases as word sequences: the one test of "this name is named for
+/// another environment", shared with `credgate init` so that what init declines to suggest is
+/// exactly what this rule reports.
+pub(crate) struct Matcher {
     /// `(canonical name, alias as words)`, canonical names in promotion order.
     aliases: Vec<(String, Vec<String>)>,
 }
@@ -171,9 +173,8 @@ struct Matcher {
 impl Matcher {
     /// The run's aliases (built-in and `credgate.toml`'s) plus every environment the inventory
     /// mentions.
-    fn new(view: &View) -> Self {
-        let inventory = view.inventory;
-        let mut names = view.names.clone();
+    pub(crate) fn new(inventory: &Inventory, names: &EnvironmentNames) -> Self {
+        let mut names = names.clone();
         let mentioned = inventory
             .environments
             .keys()
@@ -200,7 +201,7 @@ impl Matcher {
 
     /// The environments other than `env` that `name` names, in promotion order; empty when the
     /// name also names `env` itself.
-    fn others_named(&self, env: &str, name: &str) -> Vec<String> {
+    pub(crate) fn others_named(&self, env: &str, name: &str) -> Vec<String> {
         let words = words(name);
         let own: Vec<&Vec<String>> = self
             .aliases

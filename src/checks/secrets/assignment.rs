@@ -36,8 +36,10 @@ const WORDS: &[&[u8]] = &[
     b"pat",
 ];
 
-/// Bytes a name is made of (`[a-z0-9_.\-]` case-insensitively).
-fn is_name_byte(b: u8) -> bool {
+/// Bytes a name is made of (`DB_PASSWORD`, `spring.datasource.password`, `x-api-key`): the
+/// pattern's `[a-z0-9_.\-]` case-insensitively, and what the engine scans back over to find a
+/// name's start.
+pub fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
 }
 
@@ -62,15 +64,17 @@ fn blanks(bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
-/// The generic rule's pattern, anchored at the start of `bytes`, as a regex with the same
-/// alternatives in the same order would match it: `None` where it would not match.
-pub fn parse(bytes: &[u8]) -> Option<Assignment> {
+/// Where the name at the start of `bytes` ends and where the assignment operator after it
+/// (`:=`, `=>`, `=` or `:`, after an optional closing quote and blanks) ends; `None` when no
+/// name is assigned there. Every [`super::Reach::Name`] rule's pattern begins so, and most
+/// names that hold a keyword in code are not assigned (`token.length`, `getKey(`): the engine
+/// asks this before running such a rule at all.
+pub fn assigned_name(bytes: &[u8]) -> Option<(usize, usize)> {
     let name_end = bytes
         .iter()
         .position(|b| !is_name_byte(*b))
         .unwrap_or(bytes.len());
-    let name = bytes.get(..name_end)?;
-    if !holds_word(name) {
+    if name_end == 0 {
         return None;
     }
     let mut at = name_end;
@@ -83,7 +87,17 @@ pub fn parse(bytes: &[u8]) -> Option<Assignment> {
         (Some(b'=' | b':'), _) => 1,
         _ => return None,
     };
-    at = blanks(bytes, at);
+    Some((name_end, at))
+}
+
+/// The generic rule's pattern, anchored at the start of `bytes`, as a regex with the same
+/// alternatives in the same order would match it: `None` where it would not match.
+pub fn parse(bytes: &[u8]) -> Option<Assignment> {
+    let (name_end, operator_end) = assigned_name(bytes)?;
+    if !holds_word(bytes.get(..name_end)?) {
+        return None;
+    }
+    let at = blanks(bytes, operator_end);
     let first = *bytes.get(at)?;
     let (value, end) = match first {
         b'"' | b'\'' | b'`' => {
@@ -194,6 +208,12 @@ mod tests {
             b"key",
             b"Token",
             b"pat",
+            b"PassWord",
+            b"passwd",
+            b"passPhrase",
+            b"pwd",
+            b"Secret",
+            b"credential",
             b"x",
             b"_",
             b".",

@@ -1,6 +1,7 @@
 //! Runs the rule table over one file: keyword pass, regexes near the hits, validation,
 //! overlap resolution, positions and inline suppression.
 
+use super::assignment;
 use super::catalog::RULES;
 use super::filekind::FileKind;
 use super::placeholder;
@@ -278,16 +279,16 @@ fn regions(engine: &Engine, file: FileKind, bytes: &[u8]) -> Vec<Vec<Span>> {
     regions
 }
 
-/// Bytes that can make up a name (`DB_PASSWORD`, `spring.datasource.password`, `x-api-key`).
-fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
-}
-
 /// From the start of the name holding `hit` to the end of its line, bounded.
 fn name_window(bytes: &[u8], hit: &Hit) -> Span {
     let floor = hit.start.saturating_sub(NAME_BACK);
     let mut start = hit.start;
-    while start > floor && bytes.get(start - 1).copied().is_some_and(is_name_byte) {
+    while start > floor
+        && bytes
+            .get(start - 1)
+            .copied()
+            .is_some_and(assignment::is_name_byte)
+    {
         start -= 1;
     }
     let hi = start.saturating_add(NAME_WINDOW).min(bytes.len());
@@ -387,7 +388,7 @@ fn run(
             return region.start;
         }
     }
-    if rule.reach == Reach::Name && !assignment_follows(haystack) {
+    if rule.reach == Reach::Name && assignment::assigned_name(haystack).is_none() {
         return region.start;
     }
     let mut from = 0;
@@ -537,26 +538,6 @@ fn next_match(
         kind: group(compiled.kind_group),
         at: group(compiled.at_group),
     })
-}
-
-/// Whether a name at the start of `bytes` is followed by an assignment (`=`, `:`, `:=`, `=>`,
-/// after an optional closing quote and blanks): what every [`Reach::Name`] rule's pattern
-/// begins with. Most names that hold a keyword in code are not assigned (`token.length`,
-/// `getKey(`), and this skips their regex.
-fn assignment_follows(bytes: &[u8]) -> bool {
-    let name = bytes.iter().take_while(|b| is_name_byte(**b)).count();
-    if name == 0 {
-        return false;
-    }
-    let mut rest = bytes.get(name..).unwrap_or(&[]);
-    if let Some(b'"' | b'\'') = rest.first() {
-        rest = rest.get(1..).unwrap_or(&[]);
-    }
-    let blanks = rest
-        .iter()
-        .take_while(|b| matches!(b, b' ' | b'\t'))
-        .count();
-    matches!(rest.get(blanks), Some(b'=' | b':'))
 }
 
 /// Whether `bytes` hold `len` consecutive bytes that `table` accepts.

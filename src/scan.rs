@@ -92,9 +92,7 @@ fn scan_one(acc: &mut FileResults, path: &str, bytes: &[u8], reading: Reading) {
     if crate::inventory::environment::names_an_environment(path) {
         acc.facts.environment_files.push(path.to_string());
     }
-    if reading == Reading::Full
-        && memchr::memmem::find(bytes, suppress::MARKER.as_bytes()).is_some()
-    {
+    if reading == Reading::Full && suppress::mentions_marker(bytes) {
         let text = String::from_utf8_lossy(bytes);
         for (i, line) in text.lines().enumerate() {
             if line.contains(suppress::MARKER) {

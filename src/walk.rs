@@ -98,6 +98,21 @@ pub fn relative_path(root: &Path, path: &Path) -> String {
 
 /// A relative path written with `/` between its parts, whatever the platform.
 pub fn slash_path(rel: &Path) -> String {
+    // Nearly every path the walker hands over already is one (UTF-8, no empty or `.` part):
+    // one check and one copy then, instead of a walk over its components with a lossy copy of
+    // each, which cost about 2 % of a scan of a tree of small files.
+    if cfg!(unix) {
+        if let Some(text) = rel.to_str() {
+            if text.split('/').all(|part| !part.is_empty() && part != ".") {
+                return text.to_string();
+            }
+        }
+    }
+    slash_path_by_components(rel)
+}
+
+/// [`slash_path`] for any path: its components, each lossily decoded, joined by `/`.
+fn slash_path_by_components(rel: &Path) -> String {
     let mut out = String::new();
     for (i, part) in rel.components().enumerate() {
         if i > 0 {
@@ -303,6 +318,33 @@ fn describe_walk_error(root: &Path, err: &ignore::Error) -> (String, String) {
 mod tests {
     use super::*;
     use std::fs;
+
+    #[test]
+    fn slash_paths_are_the_components_joined_by_a_slash() {
+        let cases = [
+            "a",
+            "a/b.yml",
+            "src/.env",
+            "..",
+            "a/../b",
+            "./a",
+            "a//b",
+            "a/./b",
+            "a/",
+            "/a",
+            "",
+            ".",
+            "a\\b",
+            "é/ü.json",
+            "a/.hidden/.",
+        ];
+        for case in cases {
+            let path = Path::new(case);
+            assert_eq!(slash_path(path), slash_path_by_components(path), "{case:?}");
+        }
+        assert_eq!(slash_path(Path::new("a//b/")), "a/b");
+        assert_eq!(slash_path(Path::new("infra/app.yml")), "infra/app.yml");
+    }
 
     fn collect(root: &Path, options: &WalkOptions) -> (Vec<String>, WalkStats) {
         let (accs, stats) = walk(root, options, |acc: &mut Vec<String>, path, _| {
